@@ -1,0 +1,66 @@
+# Boai: two commands on a fresh clone.
+#   make demo   install everything, load the demo city, serve it on http://127.0.0.1:8000
+#   make test   install everything, run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/boai/core/static/vendor
+PYTEST_WORKERS ?= auto
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test install vendor serve lint bench messages check-deploy clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.installed
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/{bootstrap,bootstrap-icons,htmx,echarts,leaflet}
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	touch $@
+
+install: $(BIN)/.installed $(VENDOR)/.copied
+
+vendor: $(VENDOR)/.copied
+
+demo: install
+	mkdir -p var
+	$(BIN)/boai migrate --no-input
+	$(BIN)/boai seed --preset demo --if-empty
+	$(BIN)/boai demo_logins
+	$(BIN)/boai runserver 127.0.0.1:8000
+
+test: install
+	BOAI_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+lint: install
+	$(BIN)/ruff check src verifier bench
+	$(BIN)/bandit -q -c pyproject.toml -r src verifier
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+messages: install
+	cd src/boai && for app in core orgs accounts people; do (cd $$app && ../../../$(BIN)/boai makemessages -l zh_Hans --no-obsolete >/dev/null); done
+	cd src/boai && for app in core orgs accounts people; do (cd $$app && ../../../$(BIN)/boai compilemessages -l zh_Hans >/dev/null); done
+
+check-deploy: install
+	BOAI_ENV=production BOAI_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) BOAI_ALLOWED_HOSTS=boai.example.org \
+	BOAI_FIELD_KEYS=k1:$$(head -c 16 /dev/urandom | base64) BOAI_BLIND_INDEX_KEY=$$(head -c 32 /dev/urandom | base64) \
+	BOAI_COMMITMENT_KEY=$$(head -c 32 /dev/urandom | base64) DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+	$(BIN)/boai check --deploy --fail-level WARNING
+
+bench: install
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

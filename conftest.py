@@ -1,0 +1,74 @@
+"""Fixtures shared by all tests: a small organisation tree with two branches, users per role."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from boai.testing.helpers import login, make_org, make_user
+
+
+@dataclass
+class Tree:
+    city: object
+    branch_a: object
+    unit_a: object
+    site_a: object
+    branch_b: object
+    unit_b: object
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    from boai.orgs.models import Kind, Subtype
+
+    city = make_org(None, kind=Kind.SOCIETY, name="测试市红十字会")
+    branch_a = make_org(city, kind=Kind.BRANCH, name="甲区红十字会", division_code="320213")
+    unit_a = make_org(branch_a, kind=Kind.GRASSROOTS, subtype=Subtype.STREET, name="甲街道红十字会")
+    site_a = make_org(unit_a, kind=Kind.SITE, name="甲博爱家园")
+    branch_b = make_org(city, kind=Kind.BRANCH, name="乙区红十字会", division_code="320211")
+    unit_b = make_org(branch_b, kind=Kind.GRASSROOTS, subtype=Subtype.STREET, name="乙街道红十字会")
+    return Tree(city, branch_a, unit_a, site_a, branch_b, unit_b)
+
+
+@pytest.fixture
+def user_factory(db):
+    return make_user
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user):
+        login(client, user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def city_admin(tree):
+    return make_user(tree.city, "city_admin")
+
+
+@pytest.fixture
+def branch_admin(tree):
+    return make_user(tree.branch_a, "branch_admin")
+
+
+@pytest.fixture
+def auditor(tree):
+    return make_user(tree.city, "auditor")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium; they may skip without it only when BOAI_REQUIRE_BROWSER is unset."""
+    from boai.testing.browser import chromium_path
+
+    if chromium_path() or os.environ.get("BOAI_REQUIRE_BROWSER"):
+        return
+    skip = pytest.mark.skip(reason="no Chromium found (set BOAI_REQUIRE_BROWSER=1 to make this an error)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,1 @@
+"""The Excel engine: one import/export mechanism for every registry (see docs/excel.md)."""
