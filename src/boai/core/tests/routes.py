@@ -1,0 +1,31 @@
+from boai.core.audit import audit_record
+from boai.core.models import Notification
+from boai.testing.helpers import make_user
+from boai.testing.matrix import Route
+
+
+def _audit_entry(unit, user):
+    return audit_record(actor=None, action="test.matrix", org=unit, object_repr=f"matrix {unit.code}")
+
+
+ROUTES = {
+    "healthz": Route(public=True),
+    "set_language": Route(public=True, method="post", data={"language": "en", "next": "/"}, ok=(302,)),
+    "core:home": Route(public=True),
+    "core:dashboard": Route(login_only=True),
+    "core:audit": Route(perm="audit.view"),
+    "core:audit-export": Route(perm="audit.export"),
+    "core:audit-detail": Route(perm="audit.view", obj="audit"),
+    "core:inbox": Route(login_only=True),
+    "core:notification-open": Route(login_only=True, obj="own_notification", method="post", ok=(302,)),
+    "api-schema": Route(login_only=True, api=True),
+    "api-docs": Route(login_only=True, api=True),
+}
+
+def _notification(unit, user):
+    """Own case: the requester's notification; other case: someone else's in the other branch."""
+    recipient = user if user.org.path in unit.path or unit.path.startswith(user.org.path) else make_user(unit)
+    return Notification.objects.create(recipient=recipient, category="test", title="matrix")
+
+
+OBJECTS = {"audit": _audit_entry, "own_notification": _notification}
