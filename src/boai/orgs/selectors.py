@@ -22,9 +22,9 @@ def org_tree(*, user, max_depth: int | None = None) -> list[dict]:
     nodes: dict[str, dict] = {}
     roots: list[dict] = []
     for org in qs.order_by("path"):
-        node = {"org": org, "children": []}
-        nodes[org.path] = node
         parent = nodes.get(org.path[: -Org.steplen])
+        node = {"org": org, "children": [], "level": parent["level"] + 1 if parent else 0}
+        nodes[org.path] = node
         (parent["children"] if parent else roots).append(node)
     return roots
 
