@@ -169,7 +169,7 @@ class ProfilePage(LoginRequiredMixin, View):
     template_name = "accounts/profile.html"
 
     def get(self, request, form=None):
-        context = {"form": form or PasswordChangeForm(), "token": None}
+        context = {"form": form or PasswordChangeForm(), "token": None}  # nosec B105
         return render(request, self.template_name, context)
 
     def post(self, request):
