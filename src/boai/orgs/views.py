@@ -60,8 +60,8 @@ class OrgDetailPage(DetailPage):
     def get_context_data(self, **kwargs):
         org = self.object
         ctx = super().get_context_data(**kwargs)
-        ctx["ancestors"] = org.get_ancestors()
-        ctx["children"] = org.get_children()
+        ctx["ancestors"] = Org.objects.get_ancestors(org)
+        ctx["children"] = Org.objects.get_children(org)
         ctx["can_change"] = self.request.user.has_perm("orgs.change")
         return ctx
 
