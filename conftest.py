@@ -112,3 +112,14 @@ def phone_page(browser, live_server):
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks inline in this test even when a broker is configured (the PostgreSQL CI run)."""
+    from boai.config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
