@@ -96,6 +96,24 @@ class OrgUpdatePage(ScopedObjectMixin, ServiceFormPage):
         return services.org_update(actor=self.request.user, org=org, **form.cleaned_data)
 
 
+class OrgActivePage(ScopedObjectMixin, ServiceFormPage):
+    """Deactivate (or reactivate) a unit: its users lose access; its records stay."""
+
+    model = Org
+    action = "change"
+    template_name = "accounts/confirm.html"
+    title = _("Activate or deactivate organisation")
+
+    def get_form_class(self):
+        from django import forms
+
+        return forms.Form
+
+    def perform(self, form):
+        org = self.get_object()
+        return services.org_set_active(actor=self.request.user, org=org, active=not org.is_active)
+
+
 class OrgMovePage(ScopedObjectMixin, ServiceFormPage):
     model = Org
     action = "change"
