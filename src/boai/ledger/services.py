@@ -18,7 +18,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -254,11 +253,14 @@ def _schedule_integration() -> None:
 
 
 def _integrate_after_commit() -> None:
-    if connection.vendor == "sqlite" or settings.CELERY_TASK_ALWAYS_EAGER:
-        ledger_integrate()
-        return
+    """Inline under SQLite or without a broker; otherwise a Celery task (the integrator lock makes
+    a burst of these cheap: all but one return at once)."""
+    from boai.config.celery import app
     from boai.ledger.tasks import integrate_log
 
+    if connection.vendor == "sqlite" or app.conf.task_always_eager:
+        ledger_integrate()
+        return
     integrate_log.delay()
 
 

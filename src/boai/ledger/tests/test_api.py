@@ -81,7 +81,8 @@ def test_inclusion_proof_verifies_against_the_checkpoint(client, log):
 def test_consistency_proof_verifies(client, log):
     size, root = _root()
     hasher = params.hasher()
-    old_root = merkle.root(hasher, [bytes(h) for h in Leaf.objects.order_by("index").values_list("hash", flat=True)[:3]])
+    hashes = Leaf.objects.order_by("index").values_list("hash", flat=True)[:3]
+    old_root = merkle.root(hasher, [bytes(h) for h in hashes])
     body = client.get("/log/proof/consistency", {"first": 3}).json()
     path = [base64.b64decode(h) for h in body["consistency_path"]]
     assert body["second"] == size

@@ -6,7 +6,6 @@ an attacker with the database owner's rights would do."""
 from __future__ import annotations
 
 import pytest
-from boai_verifier.cli import main as boai_verify
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -19,6 +18,7 @@ from boai.ledger.note import checkpoint_text, sign_note
 from boai.ledger.services import LogInconsistent, ledger_checkpoint, ledger_integrate
 from boai.ledger.tests.helpers import gift, sample_log
 from boai.ledger.verification import ledger_verify
+from boai_verifier.cli import main as boai_verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TABLES = ("ledger_leaf", "ledger_node", "ledger_checkpoint")
