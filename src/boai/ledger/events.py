@@ -392,3 +392,20 @@ def _parse_links(entry: dict[str, Any]) -> None:
                     raise EntryFormatError(f"{name} in {key} is not in normal form")
         if [link["leaf"] for link in links] != sorted({link["leaf"] for link in links}):
             raise EntryFormatError(f"{key} must be sorted by leaf index without repeats")
+
+
+def build_data(event_type: str, fields: dict[str, Any], packed: dict[str, list[dict]],
+               leaf_of: dict[int, int] | None = None) -> str | None:
+    """The leaf's canonical JSON, or None while a parent has no leaf index (the integrator retries)."""
+    leaf_of = leaf_of or {}
+    lists = []
+    for name in ("parents", "redraws"):
+        rows = []
+        for link in packed.get(name, []):
+            leaf = link["leaf"] if link["leaf"] is not None else leaf_of.get(link["entry"])
+            if leaf is None:
+                return None
+            rows.append({**{k: v for k, v in link.items() if k not in ("entry", "leaf")}, "leaf": leaf})
+        lists.append(rows)
+    body = {k: v for k, v in fields.items() if k != "ts"}
+    return canonical(build_entry(event_type, body, lists[0], fields["ts"], lists[1]))

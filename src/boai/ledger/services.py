@@ -11,7 +11,6 @@ extends the previous signed one.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -19,23 +18,21 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boai.core.audit import audit_record
 from boai.ledger import events, flow, merkle, params, store
-from boai.ledger.models import NODE_MIN_LEVEL, Checkpoint, Draw, EntryState, Leaf, PendingEntry, QueuedEntry
+from boai.ledger.integrator import check_log_params, integrate_batch
+from boai.ledger.models import Checkpoint, Draw, EntryState, Leaf, PendingEntry, QueuedEntry
 from boai.ledger.note import checkpoint_text, sign_note
+from boai.ledger.store import LogInconsistent
 
 logger = logging.getLogger("boai.ledger")
 
 LOG_LOCK_KEY = 0x0B0A1ED6E5  # advisory lock id of the integrator and checkpoint signer
-
-
-class LogInconsistent(Exception):
-    """The stored tree does not extend the last signed checkpoint: the log refuses to sign."""
 
 
 @dataclass(frozen=True)
@@ -182,27 +179,10 @@ def _store_entry(event_type, fields, links, state, states, actor) -> PendingEntr
     ts = events.utc_timestamp(now)
     entry = PendingEntry(created_at=now, event_type=event_type, fields={**fields, "ts": ts}, links=packed,
                          actor_id=getattr(actor, "pk", None))
-    entry.data = build_data(event_type, entry.fields, packed)
+    entry.data = events.build_data(event_type, entry.fields, packed)
     entry.save(force_insert=True)
     QueuedEntry.objects.create(entry_id=entry.pk)
     return entry
-
-
-def build_data(event_type: str, fields: dict[str, Any], packed: dict[str, list[dict]],
-               leaf_of: dict[int, int] | None = None) -> str | None:
-    """The leaf's canonical JSON, or None while a parent has no leaf index (the integrator retries)."""
-    leaf_of = leaf_of or {}
-    lists = []
-    for name in ("parents", "redraws"):
-        rows = []
-        for link in packed.get(name, []):
-            leaf = link["leaf"] if link["leaf"] is not None else leaf_of.get(link["entry"])
-            if leaf is None:
-                return None
-            rows.append({**{k: v for k, v in link.items() if k not in ("entry", "leaf")}, "leaf": leaf})
-        lists.append(rows)
-    body = {k: v for k, v in fields.items() if k != "ts"}
-    return events.canonical(events.build_entry(event_type, body, lists[0], fields["ts"], lists[1]))
 
 
 def flow_node(event_type: str, fields: dict[str, Any]) -> tuple[str, str, str]:
@@ -303,7 +283,7 @@ def ledger_integrate(*, max_batch: int = 10_000, max_batches: int | None = None,
         with transaction.atomic():
             if not _lock(wait=False):
                 return IntegrateResult(total, size or 0, root, skipped=not total)
-            count, size, root = _integrate_batch(max_batch)
+            count, size, root = integrate_batch(max_batch)
         total, batches = total + count, batches + 1
         if count < max_batch:
             break
@@ -311,109 +291,6 @@ def ledger_integrate(*, max_batch: int = 10_000, max_batches: int | None = None,
     if checkpoint and total and checkpoint_due():
         made = ledger_checkpoint(wait=False)
     return IntegrateResult(total, size or 0, root, checkpoint=made)
-
-
-def _take_pending(limit: int) -> list[tuple[int, str, str | None, dict | None, dict | None]]:
-    """Take the oldest queued entries off the queue and return them, oldest first.
-
-    Runs under the integrator lock and in the integrator's transaction: if anything fails later the
-    entries are back in the queue. Fields and links come back only for entries still without data.
-    """
-    queue, entries = QueuedEntry._meta.db_table, PendingEntry._meta.db_table
-    pick = f"SELECT entry_id FROM {queue} ORDER BY entry_id LIMIT %s"  # noqa: S608
-    columns = ("e.id, e.event_type, e.data, CASE WHEN e.data IS NULL THEN e.fields END, "
-               "CASE WHEN e.data IS NULL THEN e.links END")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one round trip
-            cursor.execute(f"WITH q AS (DELETE FROM {queue} WHERE entry_id IN ({pick}) RETURNING entry_id) "  # noqa: S608
-                           f"SELECT {columns} FROM {entries} e JOIN q ON e.id = q.entry_id ORDER BY e.id", [limit])
-            rows = cursor.fetchall()
-        else:
-            cursor.execute(pick, [limit])
-            ids = [r[0] for r in cursor.fetchall()]
-            rows = []
-            for start in range(0, len(ids), 500):
-                chunk, marks = ids[start:start + 500], ", ".join(["%s"] * len(ids[start:start + 500]))
-                cursor.execute(f"SELECT e.id, e.event_type, e.data, e.fields, e.links FROM {entries} e "  # noqa: S608
-                               f"WHERE e.id IN ({marks})", chunk)
-                rows += cursor.fetchall()
-                cursor.execute(f"DELETE FROM {queue} WHERE entry_id IN ({marks})", chunk)  # noqa: S608
-            rows.sort()
-    return [(i, t, d, _json(f) if d is None else None, _json(k) if d is None else None) for i, t, d, f, k in rows]
-
-
-def _json(value):
-    """Raw cursors hand JSON back as text (Django decodes JSONField itself)."""
-    return json.loads(value) if isinstance(value, str | bytes) else value
-
-
-def _resolve_pending(rows, first_index: int) -> list[tuple[int, str, str, bool]]:
-    """Build the data of entries whose parents had no leaf index when they were appended.
-
-    Returns (entry id, type, data, built here?). Parents always have smaller entry numbers, so they
-    are in an earlier batch or earlier in this one; anything else means the queue was tampered
-    with, and integration stops loudly.
-    """
-    unresolved = [r for r in rows if r[2] is None]
-    if not unresolved:
-        return [(*r[:3], False) for r in rows]
-    wanted = {link["entry"] for r in unresolved for name in ("parents", "redraws") for link in r[4].get(name, [])}
-    leaf_of = dict(Leaf.objects.filter(entry_id__in=wanted).values_list("entry_id", "index"))
-    out = []
-    for offset, (entry_id, event_type, data, fields, links) in enumerate(rows):
-        built = data is None
-        if built:
-            data = build_data(event_type, fields, links, leaf_of)
-            if data is None:
-                raise LogInconsistent(f"entry {entry_id} names a parent that has no leaf; integration stopped")
-        leaf_of[entry_id] = first_index + offset
-        out.append((entry_id, event_type, data, built))
-    return out
-
-
-def _integrate_batch(limit: int) -> tuple[int, int, bytes | None]:
-    _check_log_params()
-    hasher = params.hasher()
-    size = store.tree_size()
-    taken = _take_pending(limit)
-    if not taken:
-        return 0, size, None
-    rows = _resolve_pending(taken, size)
-    edge = store.edge(hasher, size)
-    nodes = _hash_and_write(hasher, edge, rows)
-    store.write_nodes(nodes)
-    root = edge.root()
-    audit_record(actor=None, action="ledger.log.integrate", object_type="ledger.log",
-                 object_repr=f"{size}..{edge.size - 1}",
-                 after={"from": size, "to": edge.size, "root": root.hex()})
-    return len(rows), edge.size, root
-
-
-def _hash_and_write(hasher: merkle.TreeHasher, edge: merkle.CompactRange, rows) -> list[tuple[int, int, bytes]]:
-    """Hash each leaf, stream it to the database, and collect the subtree hashes the store keeps."""
-    nodes = []
-    leaf_hash, append, first = hasher.leaf, edge.append, edge.size
-    with store.LeafWriter(timezone.now()) as writer:
-        add = writer.add
-        for offset, (entry_id, event_type, data, built) in enumerate(rows):
-            h = leaf_hash(data.encode())
-            add(first + offset, entry_id, event_type, data if built else None, h)
-            created = append(h)
-            if created and created[-1][0] >= NODE_MIN_LEVEL:
-                nodes.extend(n for n in created if n[0] >= NODE_MIN_LEVEL)
-    return nodes
-
-
-# --- checkpoints ------------------------------------------------------------------------------------
-
-
-def _check_log_params() -> None:
-    """Origin and hash are fixed for the life of a log: refuse to continue under different ones."""
-    first = Checkpoint.objects.order_by("id").values("origin", "hash_name").first()
-    if first and (first["origin"], first["hash_name"]) != (params.origin(), params.hash_name()):
-        raise ImproperlyConfigured(
-            f"this log was started as {first['origin']} with {first['hash_name']}; settings now say "
-            f"{params.origin()} with {params.hash_name()} (BOAI_LOG_ORIGIN / BOAI_LOG_HASH may never change)")
 
 
 def checkpoint_due(now=None) -> bool:
@@ -434,7 +311,7 @@ def ledger_checkpoint(*, force: bool = False, wait: bool = True, actor: Any = No
     with transaction.atomic():
         if not _lock(wait=wait):
             return None
-        _check_log_params()
+        check_log_params()
         hasher, size = params.hasher(), store.tree_size()
         previous = Checkpoint.objects.order_by("-id").first()
         if previous is not None and previous.size == size and not force:

@@ -23,6 +23,10 @@ LEAF_TABLE, NODE_TABLE = Leaf._meta.db_table, Node._meta.db_table
 LEAF_COLUMNS = ("leaf_index", "entry_id", "event_type", "created_at", "data", "hash")
 
 
+class LogInconsistent(Exception):
+    """The stored log contradicts itself or its last signed checkpoint: the log refuses to go on."""
+
+
 class StoreError(Exception):
     """The stored tree is missing rows a proof or root needs (it was tampered with or damaged)."""
 
@@ -156,16 +160,13 @@ def edge(hasher: TreeHasher, size: int) -> CompactRange:
 class LeafWriter:
     """Writes new leaves while the caller computes the next ones.
 
-    On PostgreSQL the rows go out through COPY in chunks as they are added, so the server inserts
-    one chunk while Python hashes the next (the two run on different cores). SQLite gets one
-    executemany at the end.
+    On PostgreSQL the rows go out through one COPY, chunk by chunk as they are written, so the
+    server inserts one chunk while Python hashes the next (they run on different cores). SQLite
+    gets one executemany at the end.
     """
-
-    CHUNK = 2000
 
     def __init__(self, created_at):
         self.stamp = created_at.isoformat()
-        self.lines: list[str] = []
         self.rows: list[tuple] = []
         self.pg = connection.vendor == "postgresql"
 
@@ -176,19 +177,14 @@ class LeafWriter:
             self._copy = self._copy_cm.__enter__()
         return self
 
-    def add(self, index: int, entry_id: int, event_type: str, data: str | None, leaf_hash: bytes) -> None:
-        """One leaf; `data` only when the integrator built the bytes (else they are the entry's)."""
+    def write(self, rows: list[tuple[int, int, str, str | None, bytes]]) -> None:
+        """(index, entry id, event type, bytes if the integrator built them else None, leaf hash)."""
         if not self.pg:
-            self.rows.append((index, entry_id, event_type, self.stamp, data, leaf_hash))
+            self.rows += [(i, e, t, self.stamp, d, h) for i, e, t, d, h in rows]
             return
-        if data is None:
-            data = "\\N"
-        elif "\\" in data:  # COPY text format: the JSON holds no raw tabs or newlines, only backslashes
-            data = data.replace("\\", "\\\\")
-        self.lines.append(f"{index}\t{entry_id}\t{event_type}\t{self.stamp}\t{data}\t\\\\x{leaf_hash.hex()}\n")
-        if len(self.lines) >= self.CHUNK:
-            self._copy.write("".join(self.lines))
-            self.lines.clear()
+        stamp = self.stamp  # COPY text format; the JSON holds no raw tabs or newlines, only backslashes
+        self._copy.write("".join(
+            f"{i}\t{e}\t{t}\t{stamp}\t{_copy_text(d)}\t\\\\x{h.hex()}\n" for i, e, t, d, h in rows))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if not self.pg:
@@ -199,11 +195,15 @@ class LeafWriter:
                         self.rows)
             return
         try:
-            if exc_type is None and self.lines:
-                self._copy.write("".join(self.lines))
-        finally:
             self._copy_cm.__exit__(exc_type, exc, tb)
+        finally:
             self._cursor.close()
+
+
+def _copy_text(data: str | None) -> str:
+    if data is None:
+        return "\\N"
+    return data.replace("\\", "\\\\")
 
 
 def write_nodes(nodes: Sequence[tuple[int, int, bytes]]) -> None:

@@ -132,3 +132,26 @@ def test_two_transactions_cannot_spend_the_same_gift_twice():
         t.join(60)
     assert sum(isinstance(r, int) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == 1, results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_batches_read_aside_and_resolve_parents_from_earlier_batches(monkeypatch):
+    """A batch of several chunks is read by a second connection while COPY runs; entries whose
+    parents had no leaf index are built from the batch itself or from earlier batches."""
+    from boai.ledger import services
+
+    monkeypatch.setattr(services, "_schedule_integration", lambda: None)
+    with transaction.atomic():
+        g1, _ = gift("100.00")
+        a1 = ledger_append(event_type="allocation", payload={"amount": "40.00"}, parents=[g1])
+    _pending(12_000)
+    with transaction.atomic():
+        g2, _ = gift("50.00")
+        a2 = ledger_append(event_type="allocation", payload={"amount": "50.00"}, parents=[g2])
+    assert ledger_integrate(max_batch=1, max_batches=1, checkpoint=False).integrated == 1  # g1 alone
+    assert ledger_integrate(max_batch=20_000, checkpoint=False).integrated == 12_003
+    leaf = {e: i for i, e in Leaf.objects.values_list("index", "entry_id")}
+    by_entry = {x.entry_id: x for x in Leaf.objects.with_text().filter(entry_id__in=[a1.pk, a2.pk])}
+    assert events.parse_entry(by_entry[a1.pk].text)["parents"] == [{"amount": "40.00", "leaf": leaf[g1.pk]}]
+    assert events.parse_entry(by_entry[a2.pk].text)["parents"] == [{"amount": "50.00", "leaf": leaf[g2.pk]}]
+    assert ledger_verify().ok
