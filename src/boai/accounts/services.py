@@ -58,7 +58,8 @@ def login_check_password(*, request, username: str, password: str) -> User:
     username = username.strip()
     until = locked_until(username)
     if until:
-        raise LoginError(_("Too many failed attempts. Try again after %(t)s.") % {"t": _local(until)}, locked_until=until)
+        message = _("Too many failed attempts. Try again after %(t)s.") % {"t": _local(until)}
+        raise LoginError(message, locked_until=until)
     user = authenticate(request, username=username, password=password)
     if user is None:
         known = User.objects.filter(username=username).first()

@@ -43,7 +43,7 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user=None) -> None:
         if user is None or not getattr(user, "pk", None):
             return
-        recent = list(user.password_history.values_list("password", flat=True)[: self.history])
+        recent = list(user.password_history.values_list("password", flat=True)[: self.history - 1])
         if user.password:
             recent.append(user.password)
         if any(check_password(password, encoded) for encoded in recent):

@@ -169,7 +169,8 @@ class ProfilePage(LoginRequiredMixin, View):
     template_name = "accounts/profile.html"
 
     def get(self, request, form=None):
-        return render(request, self.template_name, {"form": form or PasswordChangeForm(), "token": None})
+        context = {"form": form or PasswordChangeForm(), "token": None}  # nosec B105
+        return render(request, self.template_name, context)
 
     def post(self, request):
         if "issue_token" in request.POST:

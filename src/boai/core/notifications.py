@@ -52,9 +52,8 @@ def deliver(notification_ids: list[int]) -> None:
             link = f"\n\n{settings.BOAI_SITE_URL}{note.url}" if note.url else ""
             send_mail(note.title, note.body + link, None, [user.email], fail_silently=True)
             channels.append("email")
-        if sms_on and user.mobile:
-            if get_backend().send(mobile=user.mobile, text=f"【博爱】{note.title}").ok:
-                channels.append("sms")
+        if sms_on and user.mobile and get_backend().send(mobile=user.mobile, text=f"【博爱】{note.title}").ok:
+            channels.append("sms")
         Notification.objects.filter(pk=note.pk).update(channels=channels)
 
 

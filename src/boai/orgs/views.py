@@ -2,7 +2,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, PermissionMixin, ScopedObjectMixin, ServiceFormPage
+from boai.core.views_base import (
+    Column,
+    DetailPage,
+    ExportPage,
+    ListPage,
+    PermissionMixin,
+    ScopedObjectMixin,
+    ServiceFormPage,
+)
 from boai.orgs import services
 from boai.orgs.filters import OrgFilter
 from boai.orgs.forms import EDITABLE, OrgCreateForm, OrgForm, OrgMoveForm
@@ -52,8 +60,8 @@ class OrgDetailPage(DetailPage):
     def get_context_data(self, **kwargs):
         org = self.object
         ctx = super().get_context_data(**kwargs)
-        ctx["ancestors"] = org.get_ancestors()
-        ctx["children"] = org.get_children()
+        ctx["ancestors"] = Org.objects.get_ancestors(org)
+        ctx["children"] = Org.objects.get_children(org)
         ctx["can_change"] = self.request.user.has_perm("orgs.change")
         return ctx
 
@@ -98,4 +106,5 @@ class OrgMovePage(ScopedObjectMixin, ServiceFormPage):
         return {**super().get_form_kwargs(), "user": self.request.user, "org": self.get_object()}
 
     def perform(self, form):
-        return services.org_move(actor=self.request.user, org=self.get_object(), new_parent=form.cleaned_data["new_parent"])
+        return services.org_move(actor=self.request.user, org=self.get_object(),
+                                 new_parent=form.cleaned_data["new_parent"])

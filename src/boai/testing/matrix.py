@@ -40,6 +40,9 @@ class Route:
     api: bool = False  # DRF route: anonymous gets 401/403 instead of a login redirect
     anonymous: tuple[int, ...] | None = None  # override what anonymous gets
     skip: str = ""  # a reason this route cannot be exercised generically (it still needs an entry)
+    lists: str | None = None  # key into OBJECTS: the route lists/exports/searches these (leak test)
+    search_param: str | None = None  # query parameter that searches (e.g. "q", "search")
+    marker: Callable[[Any], str] = str  # how an object shows up in the response
 
 
 def collect() -> tuple[dict[str, Route], dict[str, Callable]]:
