@@ -284,7 +284,7 @@ def insert_people(tuples: Iterable[tuple], *, batch_size: int = 2000) -> int:
     so they bypass the model fields, which would encrypt them again)."""
     ops = connection.ops
     table = connection.ops.quote_name(Person._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(COPY_COLUMNS)}) VALUES ({', '.join(['%s'] * len(COPY_COLUMNS))})"
+    sql = f"INSERT INTO {table} ({', '.join(COPY_COLUMNS)}) VALUES ({', '.join(['%s'] * len(COPY_COLUMNS))})"  # noqa: S608
     n, batch = 0, []
     with connection.cursor() as cursor:
         for values in tuples:
@@ -306,7 +306,8 @@ def person_bulk_create(*, actor, rows: Iterable[PersonRow], source: str = "", ch
     """Register many validated people in one transaction with bulk operations; one audit record.
 
     Encryption, masks and blind indexes are computed in Python; PostgreSQL takes the rows by COPY
-    as they are produced (a generator of a million rows never sits in memory). Duplicates, inside
+    as they are produced (a generator of a million rows never sits in memory; it must not query the
+    database itself, the connection is busy with the COPY). Duplicates, inside
     the batch or against the registry, refuse the whole batch naming each row (1-based).
     """
     if actor is not None and not actor.has_perm("people.add"):

@@ -52,7 +52,7 @@ class PersonListPage(PeopleQuerysetMixin, ListPage):
     template_name = "people/list.html"
     filterset_class = PersonFilter
     columns = PERSON_COLUMNS
-    search_placeholder = _("Name, or a full ID number or mobile number")
+    search_placeholder = _("Name (from its beginning), or a full ID number or mobile number")
     export_url_name = "people:export"
     create_url_name = "people:create"
     create_permission = "people.add"
