@@ -12,3 +12,8 @@ class OrgsConfig(AppConfig):
 
         register_section(NavSection("org", _("Organisation"), order=10))
         register_nav(NavItem("org", _("Organisation tree"), "orgs:tree", "orgs.view", "diagram-3", 10))
+
+        from boai.core.tabular.spec import register_kind
+        from boai.orgs.tabular import OrgsKind
+
+        register_kind(OrgsKind())
