@@ -30,7 +30,7 @@ def column_rules(column: Column) -> list[str]:
     """Format, accepted values and limits of a column, one line each."""
     lines = []
     if column.note:
-        lines.append(column.note)
+        lines.append(str(column.note))
     if column.accepted:
         lines.append(_("Accepted values: %(values)s") % {"values": "、".join(column.accepted)})
     elif column.cell_format == "date":
