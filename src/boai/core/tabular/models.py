@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportJob(models.Model):
@@ -32,7 +33,7 @@ class ImportJob(models.Model):
 
     FINISHED = (Status.IMPORTED, Status.REJECTED, Status.CHECKED, Status.FAILED)
 
-    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    kind = models.CharField(pgettext_lazy("import job", "kind"), max_length=40, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="import_jobs", verbose_name=_("user"))
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.ALL)

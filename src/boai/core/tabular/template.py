@@ -104,4 +104,4 @@ def _notes_sheet(workbook: Workbook, kind: ImportKind) -> None:
 
 
 def template_filename(kind: ImportKind) -> str:
-    return f"{kind.label or kind.name}-{_('import template')}.xlsx"
+    return _("%(kind)s import template") % {"kind": kind.label or kind.name} + ".xlsx"

@@ -18,6 +18,8 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]], *, text_columns: Sequence[int] = (
             cell = sheet.cell(row=r, column=c, value=value)
             if c - 1 in text_columns:
                 cell.number_format = "@"
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text even if it starts with "="
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -31,6 +31,11 @@ from boai.core.views_base import PermissionMixin
 RECENT_JOBS = 10
 
 
+def too_large() -> str:
+    return _("The file is larger than the limit of %(max)d MB. Split it into smaller files.") % {
+        "max": settings.BOAI_UPLOAD_MAX_MB}
+
+
 class KindMixin(PermissionMixin):
     """Resolves the kind from the URL (404 if unknown) and requires its import or export permission."""
 
@@ -57,17 +62,14 @@ class ImportPage(KindMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + 64 * 1024:
-            form = self.get_form_class()()  # refuse before reading a byte of the oversized body
-            form.add_error(None, _("The file is larger than the limit of %(max)d MB. Split it into smaller files.")
-                           % {"max": settings.BOAI_UPLOAD_MAX_MB})
-            return self.form_invalid(form)
+            # refuse before reading a byte of the oversized body
+            return self.render_to_response(self.get_context_data(upload_error=too_large()))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         if upload.size > max_upload_bytes():
-            form.add_error("file", _("The file is larger than the limit of %(max)d MB. Split it into smaller files.")
-                           % {"max": settings.BOAI_UPLOAD_MAX_MB})
+            form.add_error("file", too_large())
             return self.form_invalid(form)
         try:
             job = services.import_job_create(actor=self.request.user, kind=self.kind, data=upload.read(),
@@ -124,7 +126,7 @@ class ErrorSheetDownload(JobMixin, View):
             raise Http404 from None
         stem = job.filename.rsplit(".", 1)[0]
         response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = attachment(f"{stem}-{_('errors')}.xlsx")
+        response["Content-Disposition"] = attachment(_("%(file)s with errors") % {"file": stem} + ".xlsx")
         return response
 
 
