@@ -14,7 +14,7 @@ for f in import.py export.py _tabular.py; do ln -s "$boai/core/management/comman
 ln -s "$boai/orgs/tabular.py" "$tmp/orgs_tabular.py"
 ln -s "$here" "$tmp/locale"
 cd "$tmp"
-PYTHONPATH="$boai/.." "$python" -m boai.manage makemessages -l zh_Hans --symlinks --no-obsolete --no-fuzzy-matching \
+PYTHONPATH="$boai/.." "$python" -m boai.manage makemessages -l zh_Hans --symlinks --no-obsolete \
   --ignore 'tabular/locale' --ignore 'tabular/tests' --add-location file
 cd "$here/.."
 PYTHONPATH="$boai/.." "$python" -m boai.manage compilemessages -l zh_Hans
