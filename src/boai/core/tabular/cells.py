@@ -24,6 +24,9 @@ class CellError(ValueError):
 
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_DIGITS = frozenset("0123456789")
+_is_nfkc = unicodedata.is_normalized
+_nfkc = unicodedata.normalize
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]\d{1,3}")
 EXACT_LIMIT = 1e15  # Excel keeps 15 significant digits: a number this large has lost its tail
 
@@ -37,8 +40,15 @@ def lost_digits_error() -> CellError:
 
 def normalise_text(value: str) -> str:
     """Stripped, NFKC-folded text (full-width ＡＢＣ１２３ and spaces become half-width)."""
-    text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip().strip(_ZERO_WIDTH).strip()
-    if ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text):
+    if value.isascii():
+        text = value.strip()
+    else:
+        if not _is_nfkc("NFKC", value):  # most Chinese text already is: skip the copy
+            value = _nfkc("NFKC", value)
+        text = value.strip()
+        if text and (text[0] in _ZERO_WIDTH or text[-1] in _ZERO_WIDTH):
+            text = text.strip(_ZERO_WIDTH).strip()
+    if text and text[-1] in _DIGITS and ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text):
         raise lost_digits_error()
     return text
 
@@ -157,6 +167,11 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-
 
 def date(value: str) -> dt.date:
     """YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYY年M月D日, YYYYMMDD, or an Excel serial day number."""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
+        try:
+            return dt.date.fromisoformat(value)  # the common case, in C
+        except ValueError:
+            pass
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(value)
         if match:

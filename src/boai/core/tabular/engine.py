@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from boai.core.tabular.cells import CellError, header_key, normalise
+from boai.core.tabular.cells import CellError, header_key, normalise, normalise_text
 from boai.core.tabular.reader import FileError, Sheet, iter_candidates, read_file
 from boai.core.tabular.spec import Column, ImportKind, RowError
 
@@ -238,8 +238,9 @@ class RowValidator:
         blank = True
         row = index + 1
         for col, key, parse, required, header in self.plan:
+            value = raw[col]
             try:
-                text = normalise(raw[col])
+                text = normalise_text(value) if value.__class__ is str else normalise(value)
                 if not text:
                     values[key] = None
                     if required:

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("boai.tabular")
 
 MIN_ROWS = 20_000  # below this, forking costs more than it saves
-CHUNK_ROWS = 10_000
 
 _validator: RowValidator | None = None  # set in the parent just before forking; inherited by the workers
 
@@ -37,30 +36,39 @@ def _run_chunk(bounds: tuple[int, int]) -> Checked:
     return _validator.run(*bounds)
 
 
+def _slices(start: int, stop: int, parts: int) -> list[tuple[int, int]]:
+    size = -(-(stop - start) // parts)
+    return [(lo, min(lo + size, stop)) for lo in range(start, stop, size)]
+
+
 def validate_in_parallel(validator: RowValidator, start: int, stop: int,
                          progress: Callable[[int, int], None] | None) -> Checked | None:
-    """The merged result of all slices, or None when this run should stay in one process."""
+    """The merged result of all slices, or None when this run should stay in one process.
+
+    The parent validates the first slice itself while the forked workers do the others, so every
+    core works; the workers' results are appended in row order.
+    """
     workers = worker_count()
     if (not validator.kind.parallel_safe or stop - start < MIN_ROWS or workers < 2
             or "fork" not in multiprocessing.get_all_start_methods()):
         return None
     global _validator
-    from boai.core.tabular.engine import Checked
-
-    chunks = [(lo, min(lo + CHUNK_ROWS, stop)) for lo in range(start, stop, CHUNK_ROWS)]
+    slices = _slices(start, stop, workers)
     _validator = validator
     try:
-        pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)))
+        pool = multiprocessing.get_context("fork").Pool(len(slices) - 1)
     except (AssertionError, OSError, ValueError):
         logger.warning("cannot fork import workers; validating in one process", exc_info=True)
         _validator = None
         return None
-    merged = Checked()
     try:
-        for (_lo, hi), part in zip(chunks, pool.imap(_run_chunk, chunks), strict=True):
-            merged.extend(part)
+        pending = [pool.apply_async(_run_chunk, (bounds,)) for bounds in slices[1:]]
+        total = stop - start
+        merged = validator.run(*slices[0], (lambda done: progress(done, total)) if progress else None)
+        for (_lo, hi), result in zip(slices[1:], pending, strict=True):
+            merged.extend(result.get())
             if progress is not None:
-                progress(hi - start, stop - start)
+                progress(hi - start, total)
     finally:
         pool.terminate()
         _validator = None

@@ -204,7 +204,6 @@ def test_parallel_validation_gives_the_same_result(tree, branch_admin, monkeypat
     data = xlsx_bytes(rows)
     serial = run(data, branch_admin, Mode.CHECK)
     monkeypatch.setattr(parallel, "MIN_ROWS", 10)
-    monkeypatch.setattr(parallel, "CHUNK_ROWS", 50)
     settings.BOAI_IMPORT_WORKERS = 2
     forked = run(data, branch_admin, Mode.CHECK)
     assert (forked.total, forked.valid) == (serial.total, serial.valid) == (300, 300 - 43)
