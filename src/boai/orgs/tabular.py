@@ -211,8 +211,8 @@ def _new_org(row: dict[str, Any], path: str) -> Org:
     org = Org(name=row["name"], code=row["code"], kind=row["kind"], subtype=row["subtype"],
               division_code=row["division_code"], address=row["address"], phone=row["phone"],
               path=path, depth=len(path) // Org.steplen, numchild=0)
-    try:
-        org.full_clean(exclude=["path", "depth", "numchild", "code"], validate_unique=False)
+    try:  # field rules only: uniqueness was checked for the batch, the kind's CHECK holds by construction
+        org.clean_fields(exclude=["path", "depth", "numchild"])
     except ValidationError as exc:
         raise ValidationError(_("Row for code %(code)s: %(errors)s") % {"code": row["code"],
                                                                         "errors": " ".join(exc.messages)}) from None
