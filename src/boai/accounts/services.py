@@ -207,6 +207,10 @@ def user_set_password(*, actor: User, user: User, password: str, old_password: s
     _store_password(user, password)
     user.save(update_fields=["password", "password_changed_at"])
     audit_record(actor=actor, action="accounts.user.password", obj=user, org=user.org)
+    from boai.core.notifications import notify
+
+    notify(recipients=[user], category="accounts.security", title=_("Your password was changed"),
+           body=_("If this was not you, contact your administrator at once."))
     return user
 
 

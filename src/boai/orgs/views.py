@@ -42,6 +42,7 @@ class OrgListPage(ListPage):
     columns = ORG_COLUMNS
     search_fields = ("name__icontains", "code__iexact", "division_code")
     export_url_name = "orgs:export"
+    import_kind = "orgs"
 
 
 class OrgExportPage(ExportPage):
@@ -94,6 +95,24 @@ class OrgUpdatePage(ScopedObjectMixin, ServiceFormPage):
     def perform(self, form):
         org = get_object_or_404(self.base_queryset(), pk=self.kwargs["pk"])  # fresh, unmodified by the form
         return services.org_update(actor=self.request.user, org=org, **form.cleaned_data)
+
+
+class OrgActivePage(ScopedObjectMixin, ServiceFormPage):
+    """Deactivate (or reactivate) a unit: its users lose access; its records stay."""
+
+    model = Org
+    action = "change"
+    template_name = "accounts/confirm.html"
+    title = _("Activate or deactivate organisation")
+
+    def get_form_class(self):
+        from django import forms
+
+        return forms.Form
+
+    def perform(self, form):
+        org = self.get_object()
+        return services.org_set_active(actor=self.request.user, org=org, active=not org.is_active)
 
 
 class OrgMovePage(ScopedObjectMixin, ServiceFormPage):
