@@ -186,7 +186,7 @@ def test_bulk_create_refuses_the_whole_batch_on_duplicates(tree, branch_admin):
     rows.append(services.clean_person(org_id=tree.unit_a.pk, name="别处", id_number=registered.id_number))
     with pytest.raises(ValidationError) as exc:
         services.person_bulk_create(actor=branch_admin, rows=rows)
-    assert exc.value.messages == ["#6: The same ID number appears earlier in this batch.",
+    assert exc.value.messages == ["#6: Same ID number as row 2.",
                                   "#7: This ID number is already registered in another organisation."]
     assert Person.objects.count() == 1
 
