@@ -5,6 +5,7 @@ gives a reason (audited)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -131,7 +132,10 @@ class PersonRevealPage(ScopedObjectMixin, FormView):
         return [partial] if self.request.htmx else ["people/reveal.html"]
 
     def get_initial(self):
-        return {"field": self.request.GET.get("field", "id_number")}
+        field = self.request.GET.get("field", "id_number")
+        if field not in REVEAL_LABELS:
+            raise Http404
+        return {"field": field}
 
     def form_valid(self, form):
         field = form.cleaned_data["field"]

@@ -190,6 +190,11 @@ def test_reveal_dialog_flow(tree, staff):
     assert entry.reason == "核实救助对象住址" and entry.after == {"field": "address"} and entry.channel == "web"
 
 
+def test_reveal_of_an_unknown_field_is_not_found(tree, staff):
+    person = make_person(tree.unit_a)
+    assert staff.get(reverse("people:reveal", args=[person.pk]), {"field": "name"}).status_code == 404
+
+
 def test_reveal_without_javascript_is_a_page(tree, staff):
     person = make_person(tree.unit_a)
     url = reverse("people:reveal", args=[person.pk])
