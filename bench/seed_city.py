@@ -4,7 +4,9 @@
 
 Figure: `boai seed --preset city` end to end (organisations, demo users, one million people with
 valid unique ID numbers, SM4-GCM encryption of three fields, two HMAC-SM3 blind indexes, masks,
-COPY, index builds, ANALYZE), in a subprocess exactly as an operator runs it.
+generated in chunks on every core, COPY, index builds, ANALYZE), in a subprocess exactly as an
+operator runs it. The work is CPU-bound (about 50 µs of Python per person, mostly encryption), so
+the figure depends on what else the machine runs: the load average is printed with it.
 Baseline, same run: the same generated people written the plain Django way, `bulk_create` of model
 instances in batches of 2,000 (the fields encrypt on save), on a sample, as people per second.
 Goal: under 180 s on a 2-core machine.
@@ -64,7 +66,7 @@ def machine(server: str) -> str:
     with psycopg.connect(f"{server}/postgres") as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
     return f"{os.cpu_count()} cores, {cpu}{ram}, {platform.python_implementation()} {platform.python_version()}, " \
-           f"PostgreSQL {version}"
+           f"PostgreSQL {version}, load average {os.getloadavg()[0]:.1f} (other processes compete for the cores)"
 
 
 def fresh_database(server: str, name: str) -> str:
@@ -79,6 +81,13 @@ def drop_database(server: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+T0 = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - T0:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
 def boai(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src"), "BOAI_ENV": "development",
            "DJANGO_SETTINGS_MODULE": "boai.config.settings"}
@@ -88,7 +97,9 @@ def boai(url: str, *args: str) -> subprocess.CompletedProcess:
 
 def run_seed(server: str, name: str) -> tuple[float, int, int]:
     url = fresh_database(server, name)
+    log("migrating")
     boai(url, "-m", "boai.manage", "migrate", "--no-input")
+    log("seeding")
     started = time.perf_counter()
     boai(url, "-m", "boai.manage", "seed", "--preset", "city", "--random-seed", "2026")
     elapsed = time.perf_counter() - started
@@ -102,7 +113,9 @@ def run_seed(server: str, name: str) -> tuple[float, int, int]:
 
 def run_baseline(server: str, name: str, sample: int) -> float:
     url = fresh_database(server, name)
+    log("baseline: migrating")
     boai(url, "-m", "boai.manage", "migrate", "--no-input")
+    log("baseline: organisations, then bulk_create")
     out = boai(url, "-c", BASELINE, str(sample)).stdout
     return float(re.search(r"ELAPSED ([\d.]+)", out).group(1))
 
@@ -126,7 +139,9 @@ def main() -> int:
           f"= {baseline_rate:,.0f} people/s (1,000,000 would take {PEOPLE / baseline_rate:.0f} s)")
     print(f"ratio: {seeded_rate / baseline_rate:.1f}x the baseline's rate")
     ok = elapsed < GOAL_SECONDS and count == PEOPLE and distinct == PEOPLE
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"goal: under {GOAL_SECONDS} s for {PEOPLE:,} people: {'met' if ok else 'NOT MET'} ({elapsed:.1f} s)")
+    log("dropping the databases")
     drop_database(args.server, f"{args.name}_orm")
     if not args.keep:
         drop_database(args.server, args.name)

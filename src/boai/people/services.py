@@ -319,6 +319,59 @@ def insert_people(tuples: Iterable[tuple], *, batch_size: int = 2000) -> int:
     return n
 
 
+_COPY_SPECIALS = ("\\", "\t", "\n", "\r")
+
+
+def _copy_field(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if any(c in value for c in _COPY_SPECIALS):
+            value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def copy_text(rows: Iterable[PersonRow], now: dt.datetime) -> tuple[bytes, dict[int, int]]:
+    """Rows sealed and encoded in PostgreSQL's COPY text format (COPY_COLUMNS), with the count per unit.
+
+    Pure CPU: a seeder builds these in worker processes, and the loading connection only forwards
+    bytes (`person_bulk_load`)."""
+    lines, counts = [], {}
+    for row in rows:
+        lines.append("\t".join(map(_copy_field, protected_tuple(row, now))))
+        counts[row.org_id] = counts.get(row.org_id, 0) + 1
+    lines.append("")
+    return "\n".join(lines).encode(), counts
+
+
+@transaction.atomic
+def person_bulk_load(*, actor, chunks: Iterable[tuple[bytes, dict[int, int]]], source: str = "") -> int:
+    """PostgreSQL: chunks made by `copy_text` (valid rows only: the seeder's) COPYed in one transaction,
+    with one audit record. The chunks may come from other processes; they must not query the database."""
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("person_bulk_load needs PostgreSQL; use person_bulk_create")
+    if actor is not None and not actor.has_perm("people.add"):
+        raise PermissionDenied
+    by_org: Counter = Counter()
+    sql = f"COPY {Person._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"  # noqa: S608 - fixed names
+    try:
+        with transaction.atomic(), connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for data, counts in chunks:
+                copy.write(data)
+                by_org.update(counts)
+    except IntegrityError:
+        raise ValidationError(_("Some of these ID numbers are already registered.")) from None
+    n = sum(by_org.values())
+    audit_record(actor=actor, action="people.person.bulk_create", object_type="people.person",
+                 object_repr=_("%(n)d people") % {"n": n},
+                 after={"count": n, "source": source, "by_org": {str(k): v for k, v in by_org.items()}})
+    return n
+
+
 @transaction.atomic
 def person_bulk_create(*, actor, rows: Iterable[PersonRow], source: str = "", check_duplicates: bool = True,
                        audit: bool = True) -> int:
