@@ -178,7 +178,7 @@ def plan(rng: random.Random, count: int) -> list[Chunk]:
 
 def chunk_rows(chunk: Chunk, units: dict[str, list[Unit]], others: int) -> Iterator[PersonRow]:
     """The chunk's people; the first `others` people of the preset hold a passport or a permit."""
-    rng = random.Random(chunk.seed)
+    rng = random.Random(chunk.seed)  # reproducible synthetic data, not secrets  # nosec B311
     factory = PersonFactory(rng, SEED_TODAY, residue=chunk.index, stride=chunk.stride)
     branches = list(units)
     weights = [BRANCH_CODES[b][0] for b in branches]
