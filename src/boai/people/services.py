@@ -48,8 +48,8 @@ class PersonRow(NamedTuple):
     sealed: tuple | None = None  # see `seal`
 
     def __reduce__(self):
-        """Pickled as one call with plain values: a big import sends rows back from its worker processes,
-        and the default reduction of a frozen, slotted dataclass holding enum members costs 4x more."""
+        """Pickled as one call with plain values (str, not the Gender/IdType enum members): a big import
+        sends its rows back from the engine's worker processes, and enum members pickle slowly."""
         return (PersonRow, (self.org_id, self.name, str(self.id_type), self.id_number, str(self.gender),
                             self.birth_date, self.mobile, self.address, self.ethnicity, self.blind, self.sealed))
 
