@@ -3,11 +3,15 @@
 from rest_framework.routers import DefaultRouter
 
 from boai.accounts.api import UserViewSet
+from boai.firstaid import api_urls as firstaid_api
 from boai.orgs.api import OrgViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("orgs", OrgViewSet, basename="org")
 router.register("users", UserViewSet, basename="user")
+for prefix, viewset, basename in firstaid_api.VIEWSETS:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = router.urls
+urlpatterns += firstaid_api.public_urlpatterns

@@ -1,0 +1,17 @@
+from boai.firstaid.models.aed import AED, AEDInspection, AEDUsage, AEDStatus, Funding, PlaceType
+from boai.firstaid.models.training import (
+    BaseOpenDay,
+    CourseKind,
+    CourseType,
+    DemoLevel,
+    Session,
+    SessionStatus,
+    Target,
+    TrainingBase,
+    VenueKind,
+)
+
+__all__ = [
+    "AED", "AEDInspection", "AEDStatus", "AEDUsage", "BaseOpenDay", "CourseKind", "CourseType", "DemoLevel",
+    "Funding", "PlaceType", "Session", "SessionStatus", "Target", "TrainingBase", "VenueKind",
+]

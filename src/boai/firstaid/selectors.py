@@ -1,0 +1,227 @@
+"""First-aid reads beyond restrict(): nearest AEDs, expiry and inspection alerts, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from boai.firstaid import geo, openhours
+from boai.firstaid.models import AED, AEDStatus, CourseKind, Session, SessionStatus, Target
+from boai.firstaid.models.aed import INSPECTION_INTERVAL_DAYS
+
+MAX_RADIUS_KM = 30.0
+NEAREST_FIELDS = ("id", "code", "name", "address", "floor", "indoor", "access_notes", "place_type", "latitude",
+                  "longitude", "opening_hours", "status")
+
+
+@dataclass(frozen=True)
+class NearbyAED:
+    aed: AED
+    distance_km: float
+    open_now: bool
+
+    @property
+    def distance_m(self) -> int:
+        return round(self.distance_km * 1000)
+
+
+def nearest_aeds(*, lat: float, lng: float, limit: int = 10, only_open: bool = True,
+                 moment: dt.datetime | None = None, queryset: QuerySet | None = None,
+                 max_radius_km: float = MAX_RADIUS_KM) -> list[NearbyAED]:
+    """The `limit` nearest in-service AEDs (open at `moment` if `only_open`), nearest first.
+
+    Reads ring after ring of grid cells through the (cell, status) index and stops once the
+    k-th match is closer than any unread cell could be: see `boai.firstaid.geo`.
+    """
+    base = (queryset if queryset is not None else AED.objects.all()).filter(status=AEDStatus.IN_SERVICE)
+    base = base.only(*NEAREST_FIELDS)
+    moment = moment or timezone.now()
+    x, y = geo.cell_xy(lat, lng)
+    found: list[NearbyAED] = []
+    r = 0
+    max_rings = int(max_radius_km / (geo.CELL_DEG * geo.KM_PER_DEG_LAT * 0.5)) + 1
+    while r <= max_rings:
+        cells = geo.ring(x, y, r) if r else geo.ring(x, y, 0)
+        for aed in base.filter(cell__in=cells):
+            distance = geo.haversine_km(lat, lng, aed.latitude, aed.longitude)
+            if distance > max_radius_km:
+                continue
+            is_open = openhours.is_open(aed.opening_hours, moment)
+            if only_open and not is_open:
+                continue
+            found.append(NearbyAED(aed, distance, is_open))
+        found.sort(key=lambda n: n.distance_km)
+        bound = geo.outside_distance_km(lat, lng, r)
+        if len(found) >= limit and found[limit - 1].distance_km <= bound or bound >= max_radius_km:
+            break
+        r += 1
+    return found[:limit]
+
+
+def directions_url(*, from_lat: float, from_lng: float, aed: AED) -> str:
+    return settings.BOAI_DIRECTIONS_URL.format(from_lat=f"{from_lat:.6f}", from_lng=f"{from_lng:.6f}",
+                                               lat=f"{aed.latitude:.6f}", lng=f"{aed.longitude:.6f}")
+
+
+# --- AED maintenance alerts ---------------------------------------------------------------------
+
+def aeds_with_expiring_parts(queryset: QuerySet, *, today: dt.date | None = None,
+                             within_days: int | None = None) -> QuerySet:
+    """Devices whose battery, adult pads or (present) child pads expire within the warning window
+    (already expired included)."""
+    today = today or timezone.localdate()
+    limit = today + dt.timedelta(days=settings.BOAI_AED_EXPIRY_WARNING_DAYS if within_days is None else within_days)
+    return queryset.exclude(status=AEDStatus.OUT_OF_SERVICE).filter(
+        Q(battery_expiry__lte=limit) | Q(adult_pads_expiry__lte=limit)
+        | Q(child_pads=True, child_pads_expiry__lte=limit)
+    )
+
+
+def aeds_inspection_overdue(queryset: QuerySet, *, today: dt.date | None = None) -> QuerySet:
+    """In-service devices not inspected within the monthly interval (never-inspected ones count from
+    their installation)."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=INSPECTION_INTERVAL_DAYS)
+    return queryset.filter(status=AEDStatus.IN_SERVICE).filter(
+        Q(last_inspected_on__lt=cutoff) | Q(last_inspected_on__isnull=True, installed_on__lt=cutoff)
+        | Q(last_inspected_on__isnull=True, installed_on__isnull=True)
+    )
+
+
+def aed_summary(queryset: QuerySet, *, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    counts = queryset.aggregate(total=Count("id"), in_service=Count("id", filter=Q(status=AEDStatus.IN_SERVICE)))
+    counts["expiring"] = aeds_with_expiring_parts(queryset, today=today).count()
+    counts["overdue"] = aeds_inspection_overdue(queryset, today=today).count()
+    return counts
+
+
+# --- Training progress --------------------------------------------------------------------------
+
+def _month_counts(queryset: QuerySet, date_field: str, value) -> dict[tuple[int, int], int]:
+    rows = (queryset.annotate(month=ExtractMonth(date_field)).values("branch_id", "month")
+            .annotate(n=value).order_by())
+    return {(r["branch_id"], r["month"]): r["n"] or 0 for r in rows}
+
+
+def certified_by_branch_month(*, year: int, sessions: QuerySet) -> dict[tuple[int, int], int]:
+    """Certified trainees per (branch id, month): certificates issued that year (see training)."""
+    from boai.firstaid.selectors_training import certificates_by_branch_month
+
+    return certificates_by_branch_month(year=year, sessions=sessions)
+
+
+def awareness_by_branch_month(*, year: int, sessions: QuerySet) -> dict[tuple[int, int], int]:
+    qs = sessions.filter(course_type__kind=CourseKind.AWARENESS, starts_on__year=year).exclude(
+        status=SessionStatus.CANCELLED)
+    return _month_counts(qs, "starts_on", Sum("awareness_count"))
+
+
+@dataclass
+class BranchProgress:
+    branch_id: int
+    name: str
+    certified_target: int
+    awareness_target: int
+    certified: list[int]
+    awareness: list[int]
+
+    @property
+    def certified_total(self) -> int:
+        return sum(self.certified)
+
+    @property
+    def awareness_total(self) -> int:
+        return sum(self.awareness)
+
+    @staticmethod
+    def _rate(done: int, target: int) -> float | None:
+        return round(100 * done / target, 1) if target else None
+
+    @property
+    def certified_rate(self) -> float | None:
+        return self._rate(self.certified_total, self.certified_target)
+
+    @property
+    def awareness_rate(self) -> float | None:
+        return self._rate(self.awareness_total, self.awareness_target)
+
+    @property
+    def score(self) -> float:
+        rates = [r for r in (self.certified_rate, self.awareness_rate) if r is not None]
+        return sum(rates) / len(rates) if rates else 0.0
+
+
+def progress(*, user, year: int) -> list[BranchProgress]:
+    """Targets and monthly achievement of each branch the user sees, ranked by the mean of the two
+    completion rates. A constant number of queries whatever the number of branches."""
+    from boai.orgs.models import Kind, Org
+
+    targets = {t.org_id: t for t in Target.objects.restrict(user, "view").filter(year=year)}
+    branches = Org.objects.restrict(user, "view").filter(kind=Kind.BRANCH).only("id", "name", "short_name")
+    sessions = Session.objects.restrict(user, "view")
+    certified = certified_by_branch_month(year=year, sessions=sessions)
+    awareness = awareness_by_branch_month(year=year, sessions=sessions)
+    rows = []
+    for branch in branches:
+        target = targets.get(branch.pk)
+        rows.append(BranchProgress(
+            branch_id=branch.pk, name=branch.display_name,
+            certified_target=target.certified if target else 0, awareness_target=target.awareness if target else 0,
+            certified=[certified.get((branch.pk, m), 0) for m in range(1, 13)],
+            awareness=[awareness.get((branch.pk, m), 0) for m in range(1, 13)],
+        ))
+    rows.sort(key=lambda r: (-r.score, -r.certified_total, r.name))
+    return rows
+
+
+def progress_charts(rows: list[BranchProgress], *, year: int) -> dict[str, dict]:
+    """ECharts options: completion by branch (bars) and cumulative monthly achievement (lines)."""
+    names = [r.name for r in rows]
+    months = [f"{m}月" for m in range(1, 13)]
+    by_branch = {
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0}, "grid": {"left": 8, "right": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30}},
+        "yAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
+        "series": [
+            {"name": "救护员/CPR+AED", "type": "bar", "data": [r.certified_rate or 0 for r in rows]},
+            {"name": "普及培训", "type": "bar", "data": [r.awareness_rate or 0 for r in rows]},
+        ],
+    }
+    cert_monthly = [sum(r.certified[m] for r in rows) for m in range(12)]
+    aware_monthly = [sum(r.awareness[m] for r in rows) for m in range(12)]
+    monthly = {
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0}, "grid": {"left": 8, "right": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": months},
+        "yAxis": [{"type": "value"}, {"type": "value"}],
+        "series": [
+            {"name": "救护员/CPR+AED", "type": "line", "data": _cumulative(cert_monthly)},
+            {"name": "普及培训", "type": "line", "yAxisIndex": 1, "data": _cumulative(aware_monthly)},
+        ],
+    }
+    return {"by_branch": by_branch, "monthly": monthly}
+
+
+def _cumulative(values: list[int]) -> list[int]:
+    out, total = [], 0
+    for v in values:
+        total += v
+        out.append(total)
+    return out
+
+
+def dashboard_widget_context(user) -> dict:
+    year = timezone.localdate().year
+    rows = progress(user=user, year=year)
+    totals = {
+        "certified": sum(r.certified_total for r in rows), "awareness": sum(r.awareness_total for r in rows),
+        "certified_target": sum(r.certified_target for r in rows),
+        "awareness_target": sum(r.awareness_target for r in rows),
+    }
+    return {"year": year, "rows": rows[:5], "totals": totals,
+            "aeds": aed_summary(AED.objects.restrict(user, "view"))}

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from boai.firstaid import views, views_public
+
+app_name = "firstaid"
+
+public = [
+    path("firstaid/aeds/", views_public.AEDMapPage.as_view(), name="public-aed-map"),
+]
+
+staff = [
+    path("progress/", views.ProgressPage.as_view(), name="progress"),
+    path("aeds/", views.AEDListPage.as_view(), name="aed-list"),
+    path("aeds/export/", views.AEDExportPage.as_view(), name="aed-export"),
+    path("aeds/new/", views.AEDCreatePage.as_view(), name="aed-create"),
+    path("aeds/<int:pk>/", views.AEDDetailPage.as_view(), name="aed-detail"),
+    path("aeds/<int:pk>/edit/", views.AEDUpdatePage.as_view(), name="aed-update"),
+    path("aeds/<int:pk>/status/", views.AEDStatusPage.as_view(), name="aed-status"),
+    path("aeds/<int:pk>/inspect/", views.InspectionCreatePage.as_view(), name="aed-inspect"),
+    path("aeds/<int:pk>/usage/", views.UsageCreatePage.as_view(), name="aed-usage"),
+    path("inspections/", views.InspectionListPage.as_view(), name="inspection-list"),
+    path("inspections/export/", views.InspectionExportPage.as_view(), name="inspection-export"),
+    path("usage/", views.UsageListPage.as_view(), name="usage-list"),
+    path("usage/export/", views.UsageExportPage.as_view(), name="usage-export"),
+    path("courses/", views.CourseTypeListPage.as_view(), name="coursetype-list"),
+    path("courses/export/", views.CourseTypeExportPage.as_view(), name="coursetype-export"),
+    path("courses/new/", views.CourseTypeCreatePage.as_view(), name="coursetype-create"),
+    path("courses/<int:pk>/", views.CourseTypeDetailPage.as_view(), name="coursetype-detail"),
+    path("courses/<int:pk>/edit/", views.CourseTypeUpdatePage.as_view(), name="coursetype-update"),
+    path("bases/", views.BaseListPage.as_view(), name="base-list"),
+    path("bases/export/", views.BaseExportPage.as_view(), name="base-export"),
+    path("bases/new/", views.BaseCreatePage.as_view(), name="base-create"),
+    path("bases/<int:pk>/", views.BaseDetailPage.as_view(), name="base-detail"),
+    path("bases/<int:pk>/edit/", views.BaseUpdatePage.as_view(), name="base-update"),
+    path("bases/<int:pk>/open-day/", views.OpenDayCreatePage.as_view(), name="base-openday"),
+    path("sessions/", views.SessionListPage.as_view(), name="session-list"),
+    path("sessions/export/", views.SessionExportPage.as_view(), name="session-export"),
+    path("sessions/new/", views.SessionCreatePage.as_view(), name="session-create"),
+    path("sessions/<int:pk>/", views.SessionDetailPage.as_view(), name="session-detail"),
+    path("sessions/<int:pk>/edit/", views.SessionUpdatePage.as_view(), name="session-update"),
+    path("targets/", views.TargetListPage.as_view(), name="target-list"),
+    path("targets/export/", views.TargetExportPage.as_view(), name="target-export"),
+    path("targets/set/", views.TargetSetPage.as_view(), name="target-set"),
+]
+
+urlpatterns = public + [path(f"staff/firstaid/{p.pattern}", p.callback, name=p.name) for p in staff]
