@@ -72,3 +72,54 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    from boai.testing.browser import launch
+
+    b = launch(_playwright)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    from boai.testing.browser import DESKTOP
+
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    from boai.testing.browser import PHONE
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks inline in this test even when a broker is configured (the PostgreSQL CI run)."""
+    from boai.config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous

@@ -12,8 +12,8 @@ import json
 from urllib.parse import quote_plus
 
 import pytest
-from django.utils.html import escape
 from django.urls import reverse
+from django.utils.html import escape
 
 from boai.testing.helpers import login, make_user
 from tests.test_permission_matrix import ROUTES, _make

@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
         from boai.core.registry import NavItem, register_nav
 
         register_nav(NavItem("admin", _("Users"), "accounts:user-list", "accounts.view", "person-badge", 900))
+
+        from boai.core.notifications import register_category
+
+        register_category("accounts.security", _("Account security (new logins, password changes)"))

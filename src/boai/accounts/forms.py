@@ -39,8 +39,10 @@ class UserForm(forms.Form):
 
 
 class UserCreateForm(UserForm):
-    username = forms.RegexField(label=_("Username"), regex=r"^[A-Za-z0-9_.-]{3,40}$", max_length=40,
-                                error_messages={"invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")})
+    username = forms.RegexField(
+        label=_("Username"), regex=r"^[A-Za-z0-9_.-]{3,40}$", max_length=40,
+        error_messages={"invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")},
+    )
     password = forms.CharField(label=_("Initial password"), strip=False, widget=forms.PasswordInput,
                                help_text=password_validators_help_text_html)
 

@@ -109,6 +109,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
+
 
 class LoginEvent(models.Model):
     """Login successes and failures by username: lockout is decided from these rows."""
@@ -130,4 +133,7 @@ class LoginEvent(models.Model):
         verbose_name_plural = _("login events")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["username", "created_at"], name="accounts_login_user_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.kind}"
 

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from boai.accounts import services
 from boai.core.seeding import SeedContext, seeder
 
-DEMO_PASSWORD = "Boai@2026demo"  # noqa: S105 - printed for the demo on purpose
+DEMO_PASSWORD = "Boai@2026demo"  # noqa: S105 - the demo prints it on purpose  # nosec B105
 
 # username, display name, org key (see boai.orgs.seed), roles
 DEMO_USERS = [

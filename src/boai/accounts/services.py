@@ -58,7 +58,8 @@ def login_check_password(*, request, username: str, password: str) -> User:
     username = username.strip()
     until = locked_until(username)
     if until:
-        raise LoginError(_("Too many failed attempts. Try again after %(t)s.") % {"t": _local(until)}, locked_until=until)
+        message = _("Too many failed attempts. Try again after %(t)s.") % {"t": _local(until)}
+        raise LoginError(message, locked_until=until)
     user = authenticate(request, username=username, password=password)
     if user is None:
         known = User.objects.filter(username=username).first()
@@ -206,6 +207,10 @@ def user_set_password(*, actor: User, user: User, password: str, old_password: s
     _store_password(user, password)
     user.save(update_fields=["password", "password_changed_at"])
     audit_record(actor=actor, action="accounts.user.password", obj=user, org=user.org)
+    from boai.core.notifications import notify
+
+    notify(recipients=[user], category="accounts.security", title=_("Your password was changed"),
+           body=_("If this was not you, contact your administrator at once."))
     return user
 
 

@@ -169,13 +169,28 @@ class ProfilePage(LoginRequiredMixin, View):
     template_name = "accounts/profile.html"
 
     def get(self, request, form=None):
-        return render(request, self.template_name, {"form": form or PasswordChangeForm(), "token": None})
+        from boai.core.notifications import preferences_table
+
+        context = {"form": form or PasswordChangeForm(), "token": None,  # nosec B105
+                   "preferences": preferences_table(request.user)}
+        return render(request, self.template_name, context)
 
     def post(self, request):
+        if "save_preferences" in request.POST:
+            from boai.core.notifications import CATEGORIES, preference_set
+
+            for code in CATEGORIES:
+                preference_set(user=request.user, category=code, email=f"email:{code}" in request.POST,
+                               sms=f"sms:{code}" in request.POST)
+            messages.success(request, _("Notification preferences saved."))
+            return redirect("accounts:profile")
         if "issue_token" in request.POST:
             token = services.api_token_issue(actor=request.user)
             messages.success(request, _("A new API token was issued; the old one no longer works."))
-            return render(request, self.template_name, {"form": PasswordChangeForm(), "token": token.key})
+            from boai.core.notifications import preferences_table
+
+            return render(request, self.template_name, {"form": PasswordChangeForm(), "token": token.key,
+                                                        "preferences": preferences_table(request.user)})
         form = PasswordChangeForm(request.POST)
         if form.is_valid():
             try:

@@ -137,7 +137,8 @@ def audit_verify() -> VerifyResult:
     checked = 0
     for entry in _entries():
         if previous is not None and entry.prev_hash != previous:
-            return VerifyResult(False, checked, entry.pk, "link to the previous record is broken (a record was removed)")
+            reason = "link to the previous record is broken (a record was removed)"
+            return VerifyResult(False, checked, entry.pk, reason)
         if entry_hash(entry) != entry.hash:
             return VerifyResult(False, checked, entry.pk, "content does not match its hash (the record was changed)")
         previous = entry.hash

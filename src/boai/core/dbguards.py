@@ -13,7 +13,8 @@ from django.db import migrations
 def _pg_sql(table: str, keep_days: int | None, time_column: str) -> list[str]:
     fn = f"{table}_append_only"
     delete_rule = (
-        f"IF TG_OP = 'DELETE' AND OLD.{time_column} < now() - interval '{int(keep_days)} days' THEN RETURN OLD; END IF;"
+        f"IF TG_OP = 'DELETE' AND OLD.{time_column} < now() - interval '{int(keep_days)} days' "
+        "THEN RETURN OLD; END IF;"
         if keep_days is not None
         else ""
     )
@@ -21,7 +22,8 @@ def _pg_sql(table: str, keep_days: int | None, time_column: str) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   {delete_rule}
-  RAISE EXCEPTION '% on {table} refused: the table is append-only', TG_OP USING ERRCODE = 'integrity_constraint_violation';
+  RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+    MESSAGE = TG_OP || ' on {table} refused: the table is append-only';
 END $$;""",
         f"DROP TRIGGER IF EXISTS {fn}_trg ON {table};",
         f"CREATE TRIGGER {fn}_trg BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {fn}();",

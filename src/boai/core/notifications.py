@@ -18,6 +18,13 @@ from boai.core.models import Notification, NotificationPreference
 DEFAULT_EMAIL = True
 DEFAULT_SMS = False
 
+# category code → label; modules register the reminders they send so users can choose channels
+CATEGORIES: dict[str, object] = {}
+
+
+def register_category(code: str, label) -> None:
+    CATEGORIES[code] = label
+
 
 def preferences(user, category: str) -> tuple[bool, bool]:
     pref = NotificationPreference.objects.filter(user=user, category=category).first()
@@ -52,14 +59,28 @@ def deliver(notification_ids: list[int]) -> None:
             link = f"\n\n{settings.BOAI_SITE_URL}{note.url}" if note.url else ""
             send_mail(note.title, note.body + link, None, [user.email], fail_silently=True)
             channels.append("email")
-        if sms_on and user.mobile:
-            if get_backend().send(mobile=user.mobile, text=f"【博爱】{note.title}").ok:
-                channels.append("sms")
+        if sms_on and user.mobile and get_backend().send(mobile=user.mobile, text=f"【博爱】{note.title}").ok:
+            channels.append("sms")
         Notification.objects.filter(pk=note.pk).update(channels=channels)
 
 
 def preference_set(*, user, category: str, email: bool, sms: bool) -> NotificationPreference:
+    from boai.core.audit import audit_record
+
     pref, _ = NotificationPreference.objects.update_or_create(
         user=user, category=category, defaults={"email": email, "sms": sms}
     )
+    audit_record(actor=user, action="core.notification_preference.set", obj=pref, org=getattr(user, "org", None),
+                 after={"category": category, "email": email, "sms": sms})
     return pref
+
+
+def preferences_table(user) -> list[dict]:
+    """Every registered category with this user's current choice (defaults where unset)."""
+    saved = {p.category: p for p in NotificationPreference.objects.filter(user=user)}
+    rows = []
+    for code, label in sorted(CATEGORIES.items()):
+        pref = saved.get(code)
+        rows.append({"code": code, "label": label, "email": pref.email if pref else DEFAULT_EMAIL,
+                     "sms": pref.sms if pref else DEFAULT_SMS})
+    return rows

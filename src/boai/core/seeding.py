@@ -46,7 +46,8 @@ def run(preset: str, *, random_seed: int = 2026, out: Callable[[str], None] = pr
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("seed")
-    ctx = SeedContext(preset=preset, rng=random.Random(random_seed), out=out)
+    rng = random.Random(random_seed)  # reproducible synthetic data, not secrets  # nosec B311
+    ctx = SeedContext(preset=preset, rng=rng, out=out)
     for s in sorted(_seeders.values(), key=lambda s: s.order):
         if only and s.name not in only:
             continue

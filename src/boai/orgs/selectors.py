@@ -22,9 +22,9 @@ def org_tree(*, user, max_depth: int | None = None) -> list[dict]:
     nodes: dict[str, dict] = {}
     roots: list[dict] = []
     for org in qs.order_by("path"):
-        node = {"org": org, "children": []}
-        nodes[org.path] = node
         parent = nodes.get(org.path[: -Org.steplen])
+        node = {"org": org, "children": [], "level": parent["level"] + 1 if parent else 0}
+        nodes[org.path] = node
         (parent["children"] if parent else roots).append(node)
     return roots
 
@@ -45,3 +45,25 @@ def branch_of(org: Org) -> Org | None:
 def org_choices_for(user, *, kinds: tuple[str, ...] | None = None) -> QuerySet[Org]:
     qs = Org.objects.restrict(user, "view").filter(is_active=True)
     return qs.filter(kind__in=kinds) if kinds else qs
+
+
+def units_per_branch(*, user) -> list[dict]:
+    """Grassroots units and sites under each visible branch (two aggregate queries in all)."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    prefix_len = 2 * Org.steplen
+    visible = Org.objects.restrict(user, "view")
+    names = dict(visible.filter(kind=Kind.BRANCH).values_list("path", "name"))
+    counts = (
+        visible.filter(depth__gt=2, kind__in=[Kind.GRASSROOTS, Kind.SITE])
+        .annotate(branch=Substr("path", 1, prefix_len))
+        .values("branch", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = {path: {"branch": name, Kind.GRASSROOTS: 0, Kind.SITE: 0} for path, name in names.items()}
+    for row in counts:
+        if row["branch"] in rows:
+            rows[row["branch"]][row["kind"]] = row["n"]
+    return [rows[path] for path in sorted(rows)]

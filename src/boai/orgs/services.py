@@ -59,7 +59,7 @@ def org_update(*, actor, org: Org, **fields) -> Org:
         raise ValidationError({"kind": _("The kind of an organisation cannot change; create a new one.")})
     for name, value in fields.items():
         setattr(org, name, value)
-    _check_placement(kind=org.kind, subtype=org.subtype, parent=org.get_parent())
+    _check_placement(kind=org.kind, subtype=org.subtype, parent=Org.objects.get_parent(org))
     org.full_clean(exclude=["path", "depth", "numchild"])
     org.save()
     old, new = diff(before, org.snapshot())
@@ -78,7 +78,7 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
     if new_parent.path.startswith(org.path):
         raise ValidationError({"new_parent": _("An organisation cannot be moved under itself or its own subtree.")})
     _check_placement(kind=org.kind, subtype=org.subtype, parent=new_parent)
-    old_parent = org.get_parent()
+    old_parent = Org.objects.get_parent(org)
     old_path = org.path
     Org.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.OrgDetailPage.as_view(), name="detail"),
     path("<int:pk>/edit/", views.OrgUpdatePage.as_view(), name="update"),
     path("<int:pk>/move/", views.OrgMovePage.as_view(), name="move"),
+    path("<int:pk>/active/", views.OrgActivePage.as_view(), name="active"),
     path("<int:pk>/add-child/", views.OrgCreatePage.as_view(), name="create"),
 ]

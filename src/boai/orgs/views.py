@@ -2,7 +2,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, PermissionMixin, ScopedObjectMixin, ServiceFormPage
+from boai.core.views_base import (
+    Column,
+    DetailPage,
+    ExportPage,
+    ListPage,
+    PermissionMixin,
+    ScopedObjectMixin,
+    ServiceFormPage,
+)
 from boai.orgs import services
 from boai.orgs.filters import OrgFilter
 from boai.orgs.forms import EDITABLE, OrgCreateForm, OrgForm, OrgMoveForm
@@ -52,8 +60,8 @@ class OrgDetailPage(DetailPage):
     def get_context_data(self, **kwargs):
         org = self.object
         ctx = super().get_context_data(**kwargs)
-        ctx["ancestors"] = org.get_ancestors()
-        ctx["children"] = org.get_children()
+        ctx["ancestors"] = Org.objects.get_ancestors(org)
+        ctx["children"] = Org.objects.get_children(org)
         ctx["can_change"] = self.request.user.has_perm("orgs.change")
         return ctx
 
@@ -88,6 +96,24 @@ class OrgUpdatePage(ScopedObjectMixin, ServiceFormPage):
         return services.org_update(actor=self.request.user, org=org, **form.cleaned_data)
 
 
+class OrgActivePage(ScopedObjectMixin, ServiceFormPage):
+    """Deactivate (or reactivate) a unit: its users lose access; its records stay."""
+
+    model = Org
+    action = "change"
+    template_name = "accounts/confirm.html"
+    title = _("Activate or deactivate organisation")
+
+    def get_form_class(self):
+        from django import forms
+
+        return forms.Form
+
+    def perform(self, form):
+        org = self.get_object()
+        return services.org_set_active(actor=self.request.user, org=org, active=not org.is_active)
+
+
 class OrgMovePage(ScopedObjectMixin, ServiceFormPage):
     model = Org
     action = "change"
@@ -98,4 +124,5 @@ class OrgMovePage(ScopedObjectMixin, ServiceFormPage):
         return {**super().get_form_kwargs(), "user": self.request.user, "org": self.get_object()}
 
     def perform(self, form):
-        return services.org_move(actor=self.request.user, org=self.get_object(), new_parent=form.cleaned_data["new_parent"])
+        return services.org_move(actor=self.request.user, org=self.get_object(),
+                                 new_parent=form.cleaned_data["new_parent"])

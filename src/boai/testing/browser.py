@@ -20,3 +20,40 @@ def chromium_path() -> str | None:
         if found:
             return found
     return None
+
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def launch(playwright):
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError("BOAI_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+
+
+def totp_now(user) -> str:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def login_through_form(page, base_url: str, username: str, password: str, user=None) -> None:
+    """Log in the way a person does: the password form, then (for staff) the TOTP code."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    if "/login/otp/" in page.url:
+        page.fill("input[name=token]", totp_now(user))
+        page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def assert_fits(page, width: int) -> None:
+    """Nothing on the page needs sideways scrolling at this width."""
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= width + 1, f"page is {overflow}px wide at a {width}px viewport"

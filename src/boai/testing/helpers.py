@@ -10,7 +10,7 @@ from boai.accounts.models import User
 from boai.orgs import services as org_services
 from boai.orgs.models import Kind, Org, Subtype
 
-PASSWORD = "Str0ng-Passw0rd!"  # noqa: S105
+PASSWORD = "Str0ng-Passw0rd!"  # noqa: S105 - test fixtures only  # nosec B105
 _seq = itertools.count(1)
 
 

@@ -42,7 +42,8 @@ def test_staff_login_needs_password_then_totp(client, staff):
 def test_wrong_totp_is_refused_and_counted(client, staff):
     user, device = staff
     _password_step(client, "staff1")
-    response = client.post(reverse("accounts:otp-verify"), {"token": "000000" if _code(device) != "000000" else "111111"})
+    wrong = "000000" if _code(device) != "000000" else "111111"
+    response = client.post(reverse("accounts:otp-verify"), {"token": wrong})
     assert response.status_code == 200
     assert "不正确" in response.content.decode() or "not correct" in response.content.decode()
     assert LoginEvent.objects.filter(username="staff1", kind="otp_failure").count() == 1

@@ -58,3 +58,14 @@ def test_api_token_authenticates_scoped_requests(tree, branch_admin, client):
     assert response.status_code == 200
     codes = {o["code"] for o in response.json()["results"]}
     assert tree.unit_a.code in codes and tree.unit_b.code not in codes
+
+
+def test_notification_preferences_on_the_profile_page(tree, user_factory, login_as):
+    from boai.core.models import NotificationPreference
+
+    user = user_factory(tree.unit_a, "volunteer")
+    client = login_as(user)
+    assert "accounts.security" in client.get(reverse("accounts:profile")).content.decode()
+    client.post(reverse("accounts:profile"), {"save_preferences": "1", "sms:accounts.security": "on"})
+    pref = NotificationPreference.objects.get(user=user, category="accounts.security")
+    assert pref.sms and not pref.email

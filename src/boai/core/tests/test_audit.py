@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
 
-from boai.core.audit import audit_record, audit_verify
 from boai.core import dbguards
+from boai.core.audit import audit_record, audit_verify
 from boai.core.models import GENESIS_HASH, AuditEntry
 
 REFUSED = (IntegrityError, InternalError, OperationalError)

@@ -32,7 +32,7 @@ def test_language_switch_to_english(client):
 
 @pytest.mark.django_db
 def test_notify_fills_inbox_and_sends_by_preference(tree, user_factory, settings, tmp_path, mailoutbox,
-                                                    django_capture_on_commit_callbacks):
+                                                    django_capture_on_commit_callbacks, celery_eager):
     settings.BOAI_SMS_DIR = tmp_path
     user = user_factory(tree.unit_a, "volunteer", email="v@example.org", mobile="13800138000")
     preference_set(user=user, category="test.reminder", email=True, sms=True)

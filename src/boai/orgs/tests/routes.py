@@ -7,6 +7,7 @@ ROUTES = {
     "orgs:detail": Route(perm="orgs.view", obj="org"),
     "orgs:update": Route(perm="orgs.change", obj="org"),
     "orgs:move": Route(perm="orgs.change", obj="org"),
+    "orgs:active": Route(perm="orgs.change", obj="org"),
     "orgs:create": Route(perm="orgs.add", obj="org"),
     "api:org-list": Route(perm="orgs.view", api=True, lists="org", search_param="search"),
     "api:org-detail": Route(perm="orgs.view", obj="org", api=True),

@@ -16,6 +16,6 @@ def test_demo_preset_models_wuxi(db):
         assert len(org.path) == org.depth * Org.steplen
         if org.depth > 1:
             assert Org.objects.filter(path=org.path[: -Org.steplen]).exists()
-    assert Org.find_problems() == ([], [], [], [], [])
+    assert Org.objects.find_problems() == ([], [], [], [], [])
     assert User.objects.filter(username="city_admin", org=city).exists()
     assert audit_verify().ok

@@ -57,7 +57,7 @@ def test_placement_rules(tree, kind, subtype, parent_attr):
 
 def test_community_under_a_sub_district_is_allowed(tree):
     community = make_org(tree.unit_a, kind=Kind.GRASSROOTS, subtype=Subtype.COMMUNITY)
-    assert community.get_parent() == tree.unit_a
+    assert Org.objects.get_parent(community) == tree.unit_a
 
 
 def test_branch_admin_cannot_create_outside_scope(tree, branch_admin):
@@ -87,9 +87,21 @@ def test_tree_page_and_create_flow(tree, branch_admin, login_as):
         "kind": Kind.SITE, "name": "新博爱家园", "code": "NEWHOME1", "subtype": Subtype.BOAI_HOME,
     })
     assert response.status_code == 302
-    assert Org.objects.get(code="NEWHOME1").get_parent() == tree.unit_a
+    assert Org.objects.get_parent(Org.objects.get(code="NEWHOME1")) == tree.unit_a
 
 
 def test_deploy_division_code_must_have_six_digits(tree):
     with pytest.raises(ValidationError):
         services.org_update(actor=None, org=tree.branch_a, division_code="3202")
+
+
+def test_dashboard_shows_units_per_branch(tree, city_admin, login_as, django_assert_max_num_queries):
+    from boai.orgs.selectors import units_per_branch
+
+    rows = units_per_branch(user=city_admin)
+    assert {r["branch"]: (r["grassroots"], r["site"]) for r in rows} == {
+        tree.branch_a.name: (1, 1), tree.branch_b.name: (1, 0)}
+    client = login_as(city_admin)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("core:dashboard"))
+    assert "chart-units" in page.content.decode()

@@ -33,5 +33,5 @@ class Command(BaseCommand):
                 continue
             secret = b32encode(device.bin_key).decode() if device else "-"
             self.stdout.write(f"  {uname:<18} {display:<14} {','.join(roles):<22} TOTP key {secret}")
-        self.stdout.write("\nThe one-time code for a user: `.venv/bin/boai demo_logins <username>` (or add the key to an "
-                          "authenticator app).\n")
+        self.stdout.write("\nThe one-time code for a user: `.venv/bin/boai demo_logins <username>` "
+                          "(or add the key to an authenticator app).\n")
