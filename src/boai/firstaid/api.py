@@ -227,3 +227,126 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                           "awareness_target": r.awareness_target, "certified": r.certified,
                           "awareness": r.awareness, "certified_rate": r.certified_rate,
                           "awareness_rate": r.awareness_rate} for r in rows])
+
+
+@method_decorator(cache_control(public=True, max_age=60), name="dispatch")
+class VerifyCertificateView(PublicAPIView):
+    """Verify a certificate by number and the holder's full name, or by the token of its QR code."""
+
+    @extend_schema(parameters=[OpenApiParameter("number", str), OpenApiParameter("name", str),
+                               OpenApiParameter("token", str)], responses={200: dict, 404: dict})
+    def get(self, request):
+        from dataclasses import asdict
+
+        from boai.firstaid.selectors_training import verify_by_number, verify_by_token
+
+        params = request.query_params
+        if params.get("token"):
+            result = verify_by_token(token=params["token"][:40])
+        elif params.get("number") and params.get("name"):
+            result = verify_by_number(number=params["number"][:40], name=params["name"][:50])
+        else:
+            return Response({"detail": "give number and name, or token"}, status=400)
+        if result is None:
+            return Response({"found": False}, status=404)
+        return Response({"found": True, **asdict(result)})
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+    id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
+
+    class Meta:
+        from boai.firstaid.models import Enrolment
+
+        model = Enrolment
+        fields = ["id", "session", "person", "name", "id_number", "source", "employer", "cancelled",
+                  "attendance_percent", "theory_score", "practical_passed", "result"]
+
+
+class ResultSerializer(serializers.Serializer):
+    attendance_percent = serializers.IntegerField(min_value=0, max_value=100, allow_null=True)
+    theory_score = serializers.IntegerField(min_value=0, max_value=100, allow_null=True)
+    practical_passed = serializers.BooleanField(allow_null=True)
+
+
+class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    from boai.firstaid.models import Enrolment as model  # noqa: N813
+
+    serializer_class = EnrolmentSerializer
+    filterset_fields = ["session", "result", "source"]
+    action_permissions = {"result": "change"}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")
+
+    @extend_schema(request=ResultSerializer, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def result(self, request, pk=None):
+        """Record attendance and marks; a pass issues the certificate."""
+        from boai.firstaid.services_training import result_record
+
+        data = ResultSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrolment = result_record(actor=request.user, enrolment=self.get_object(), **data.validated_data)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    holder = serializers.CharField(source="person.name", read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        from boai.firstaid.models import Certificate
+
+        model = Certificate
+        fields = ["id", "number", "person", "holder", "course_type", "session", "org", "issued_on", "valid_until",
+                  "status", "revoked_at", "revoke_reason"]
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    from boai.firstaid.models import Certificate as model  # noqa: N813
+
+    serializer_class = CertificateSerializer
+    filterset_fields = ["course_type", "org", "issued_on"]
+    search_fields = ["number"]
+    action_permissions = {"revoke": "change"}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")
+
+    @extend_schema(request=RevokeSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        from boai.firstaid.services_training import certificate_revoke
+
+        data = RevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cert = certificate_revoke(actor=request.user, certificate=self.get_object(), reason=data.validated_data["reason"])
+        return Response(CertificateSerializer(cert).data)
+
+
+class InstructorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        from boai.firstaid.models import Instructor
+
+        model = Instructor
+        fields = ["id", "person", "name", "org", "level", "qualification_no", "qualified_on", "expires_on",
+                  "is_active"]
+
+
+class InstructorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    from boai.firstaid.models import Instructor as model  # noqa: N813
+
+    serializer_class = InstructorSerializer
+    filterset_fields = ["level", "is_active", "org"]
+    search_fields = ["qualification_no"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")

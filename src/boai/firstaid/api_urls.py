@@ -12,8 +12,12 @@ VIEWSETS = [
     ("firstaid/bases", api.TrainingBaseViewSet, "firstaid-base"),
     ("firstaid/sessions", api.SessionViewSet, "firstaid-session"),
     ("firstaid/targets", api.TargetViewSet, "firstaid-target"),
+    ("firstaid/enrolments", api.EnrolmentViewSet, "firstaid-enrolment"),
+    ("firstaid/certificates", api.CertificateViewSet, "firstaid-certificate"),
+    ("firstaid/instructors", api.InstructorViewSet, "firstaid-instructor"),
 ]
 
 public_urlpatterns = [
     path("public/aeds/nearest/", api.NearestAEDView.as_view(), name="public-aed-nearest"),
+    path("public/certificates/verify/", api.VerifyCertificateView.as_view(), name="public-certificate-verify"),
 ]

@@ -139,3 +139,77 @@ class NearestForm(forms.Form):
     lng = forms.FloatField(min_value=-180, max_value=180)
     limit = forms.IntegerField(min_value=1, max_value=50, required=False)
     all = forms.BooleanField(required=False)
+
+
+class PublicEnrolForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=18, min_length=15)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=11, min_length=11,
+                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    employer = forms.CharField(label=_("Employer or school"), max_length=100, required=False)
+    photo = forms.ImageField(label=_("Photo for the certificate"), required=False)
+    consent = forms.BooleanField(label=_("I agree that the Red Cross keeps my name, ID number and mobile number "
+                                         "to run this training and issue my certificate."))
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=_("Certificate number"), max_length=40)
+    name = forms.CharField(label=_("Holder's full name"), max_length=50)
+
+
+class ResultForm(forms.Form):
+    attendance_percent = forms.IntegerField(label=_("Attendance (%)"), min_value=0, max_value=100, required=False)
+    theory_score = forms.IntegerField(label=_("Theory score"), min_value=0, max_value=100, required=False)
+    practical_passed = forms.NullBooleanField(label=_("Practical passed"), required=False,
+                                              widget=forms.Select(choices=[("", "—"), ("true", _("Yes")),
+                                                                           ("false", _("No"))]))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EnrolPersonForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number of a registered person"), max_length=40)
+    employer = forms.CharField(label=_("Employer or school"), max_length=100, required=False)
+
+
+class InstructorForm(ScopedOrgFormMixin, forms.Form):
+    id_number = forms.CharField(label=_("ID number of a registered person"), max_length=40)
+    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Org.objects.none())
+    level = forms.ChoiceField(label=_("Level"), choices=[])
+    qualification_no = forms.CharField(label=_("Qualification number"), max_length=40)
+    qualified_on = forms.DateField(label=_("Qualified on"), widget=DATE)
+    expires_on = forms.DateField(label=_("Qualification expires"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        from boai.firstaid.models import InstructorLevel
+
+        super().__init__(*args, **kwargs)
+        self.limit_org(user)
+        self.fields["level"].choices = InstructorLevel.choices
+
+
+class AssignInstructorForm(forms.Form):
+    instructor = forms.ModelChoiceField(label=_("Instructor"), queryset=None)
+    hours = forms.DecimalField(label=_("Teaching hours"), min_value=0, max_value=400, decimal_places=1)
+    lead = forms.BooleanField(label=_("Lead instructor"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from boai.firstaid.models import Instructor
+
+        super().__init__(*args, **kwargs)
+        self.fields["instructor"].queryset = Instructor.objects.restrict(user, "view").filter(
+            is_active=True).select_related("person")
+
+
+class AssessForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    result = forms.ChoiceField(label=_("Result"), choices=[])
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from boai.firstaid.models import InstructorAssessment
+
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = InstructorAssessment.Result.choices

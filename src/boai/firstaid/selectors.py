@@ -109,11 +109,12 @@ def _month_counts(queryset: QuerySet, date_field: str, value) -> dict[tuple[int,
     return {(r["branch_id"], r["month"]): r["n"] or 0 for r in rows}
 
 
-def certified_by_branch_month(*, year: int, sessions: QuerySet) -> dict[tuple[int, int], int]:
-    """Certified trainees per (branch id, month): certificates issued that year (see training)."""
+def certified_by_branch_month(*, year: int, user) -> dict[tuple[int, int], int]:
+    """Certified trainees per (branch id, month): certificates issued that year."""
+    from boai.firstaid.models import Certificate
     from boai.firstaid.selectors_training import certificates_by_branch_month
 
-    return certificates_by_branch_month(year=year, sessions=sessions)
+    return certificates_by_branch_month(year=year, certificates=Certificate.objects.restrict(user, "view"))
 
 
 def awareness_by_branch_month(*, year: int, sessions: QuerySet) -> dict[tuple[int, int], int]:
@@ -165,7 +166,7 @@ def progress(*, user, year: int) -> list[BranchProgress]:
     targets = {t.org_id: t for t in Target.objects.restrict(user, "view").filter(year=year)}
     branches = Org.objects.restrict(user, "view").filter(kind=Kind.BRANCH).only("id", "name", "short_name")
     sessions = Session.objects.restrict(user, "view")
-    certified = certified_by_branch_month(year=year, sessions=sessions)
+    certified = certified_by_branch_month(year=year, user=user)
     awareness = awareness_by_branch_month(year=year, sessions=sessions)
     rows = []
     for branch in branches:

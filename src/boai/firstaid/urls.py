@@ -1,11 +1,16 @@
 from django.urls import path
 
-from boai.firstaid import views, views_public
+from boai.firstaid import views, views_public, views_training
 
 app_name = "firstaid"
 
 public = [
     path("firstaid/aeds/", views_public.AEDMapPage.as_view(), name="public-aed-map"),
+    path("firstaid/sessions/", views_public.PublicSessionsPage.as_view(), name="public-sessions"),
+    path("firstaid/sessions/<int:pk>/enrol/", views_public.PublicEnrolPage.as_view(), name="public-enrol"),
+    path("firstaid/sessions/<int:pk>/enrolled/", views_public.PublicEnrolledPage.as_view(), name="public-enrolled"),
+    path("firstaid/verify/", views_public.VerifyPage.as_view(), name="public-verify"),
+    path("firstaid/verify/<str:token>/", views_public.VerifyTokenPage.as_view(), name="public-verify-token"),
 ]
 
 staff = [
@@ -38,6 +43,21 @@ staff = [
     path("sessions/new/", views.SessionCreatePage.as_view(), name="session-create"),
     path("sessions/<int:pk>/", views.SessionDetailPage.as_view(), name="session-detail"),
     path("sessions/<int:pk>/edit/", views.SessionUpdatePage.as_view(), name="session-update"),
+    path("sessions/<int:pk>/enrol/", views_training.EnrolPersonPage.as_view(), name="session-enrol"),
+    path("sessions/<int:pk>/instructor/", views_training.AssignInstructorPage.as_view(), name="session-instructor"),
+    path("enrolments/", views_training.EnrolmentListPage.as_view(), name="enrolment-list"),
+    path("enrolments/export/", views_training.EnrolmentExportPage.as_view(), name="enrolment-export"),
+    path("enrolments/<int:pk>/result/", views_training.ResultPage.as_view(), name="enrolment-result"),
+    path("certificates/", views_training.CertificateListPage.as_view(), name="certificate-list"),
+    path("certificates/export/", views_training.CertificateExportPage.as_view(), name="certificate-export"),
+    path("certificates/<int:pk>/", views_training.CertificateDetailPage.as_view(), name="certificate-detail"),
+    path("certificates/<int:pk>/pdf/", views_training.CertificatePdfView.as_view(), name="certificate-pdf"),
+    path("certificates/<int:pk>/revoke/", views_training.CertificateRevokePage.as_view(), name="certificate-revoke"),
+    path("instructors/", views_training.InstructorListPage.as_view(), name="instructor-list"),
+    path("instructors/export/", views_training.InstructorExportPage.as_view(), name="instructor-export"),
+    path("instructors/new/", views_training.InstructorCreatePage.as_view(), name="instructor-create"),
+    path("instructors/<int:pk>/", views_training.InstructorDetailPage.as_view(), name="instructor-detail"),
+    path("instructors/<int:pk>/assess/", views_training.InstructorAssessPage.as_view(), name="instructor-assess"),
     path("targets/", views.TargetListPage.as_view(), name="target-list"),
     path("targets/export/", views.TargetExportPage.as_view(), name="target-export"),
     path("targets/set/", views.TargetSetPage.as_view(), name="target-set"),

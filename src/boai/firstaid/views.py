@@ -530,4 +530,9 @@ class SessionDetailPage(DetailPage):
         return ctx
 
     def training_context(self) -> dict:
-        return {}
+        from boai.firstaid.models import Enrolment
+
+        enrolments = Enrolment.objects.filter(session=self.object).select_related("person", "certificate")
+        teaching = self.object.teaching.select_related("instructor__person")
+        return {"enrolments": enrolments, "teaching": teaching, "training_template": "firstaid/session_training.html",
+                "enrolled": sum(1 for e in enrolments if not e.cancelled)}

@@ -51,3 +51,110 @@ class AEDMapPage(TemplateView):
                                    "directions": str(_("Walking directions")), "you": str(_("Your point"))}},
             **kwargs,
         )
+
+
+# --- training ----------------------------------------------------------------------------------
+
+from django.contrib import messages  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+from django.shortcuts import get_object_or_404, redirect  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.decorators import method_decorator  # noqa: E402
+from django.views.decorators.cache import cache_control  # noqa: E402
+from django.views.generic import FormView  # noqa: E402
+
+from boai.firstaid.forms import PublicEnrolForm, VerifyForm  # noqa: E402
+from boai.firstaid.models import Session, SessionStatus  # noqa: E402
+
+
+def public_sessions():
+    return (Session.objects.filter(public_enrolment=True, status=SessionStatus.PLANNED,
+                                   starts_on__gte=timezone.localdate())
+            .select_related("course_type", "base__org").order_by("starts_on", "id"))
+
+
+class PublicSessionsPage(TemplateView):
+    template_name = "firstaid/public_sessions.html"
+
+    def get_context_data(self, **kwargs):
+        sessions = public_sessions()
+        course = self.request.GET.get("course", "").strip()[:20]
+        if course:
+            sessions = sessions.filter(course_type__code=course)
+        return super().get_context_data(sessions=sessions[:50], course=course, **kwargs)
+
+
+class PublicEnrolPage(FormView):
+    """Enrolment on a phone: the person is found or registered through the person registry."""
+
+    template_name = "firstaid/public_enrol.html"
+    form_class = PublicEnrolForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.session = get_object_or_404(public_sessions(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(session=self.session, **kwargs)
+
+    def form_valid(self, form):
+        from boai.firstaid.services_training import enrol_public
+        from boai.core.views_base import _add_service_errors
+
+        data = form.cleaned_data
+        try:
+            enrolment = enrol_public(session=self.session, name=data["name"], id_number=data["id_number"],
+                                     mobile=data["mobile"], consent=data["consent"], employer=data["employer"],
+                                     photo=data.get("photo"))
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("You are enrolled. Please bring your ID card to the session."))
+        self.request.session["firstaid_enrolment"] = enrolment.pk
+        return redirect("firstaid:public-enrolled", pk=self.session.pk)
+
+
+class PublicEnrolledPage(TemplateView):
+    template_name = "firstaid/public_enrolled.html"
+
+    def get_context_data(self, **kwargs):
+        from boai.firstaid.models import Enrolment, mask_name
+
+        session = get_object_or_404(Session, pk=kwargs["pk"])
+        enrolment = Enrolment.objects.filter(pk=self.request.session.get("firstaid_enrolment"),
+                                             session=session).select_related("person").first()
+        return super().get_context_data(session=session, enrolment=enrolment,
+                                        holder=mask_name(enrolment.person.name) if enrolment else "", **kwargs)
+
+
+@method_decorator(cache_control(public=True, max_age=60), name="get")
+class VerifyPage(FormView):
+    """Verification by number and full name; shows only masked name, course, validity, status."""
+
+    template_name = "firstaid/public_verify.html"
+    form_class = VerifyForm
+
+    def get(self, request, *args, **kwargs):
+        if "number" in request.GET:
+            form = VerifyForm(request.GET)
+            if form.is_valid():
+                from boai.firstaid.selectors_training import verify_by_number
+
+                result = verify_by_number(**form.cleaned_data)
+                return self.render_to_response(self.get_context_data(form=form, result=result, searched=True))
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+
+@method_decorator(cache_control(public=True, max_age=60), name="get")
+class VerifyTokenPage(TemplateView):
+    template_name = "firstaid/public_verify.html"
+
+    def get_context_data(self, **kwargs):
+        from boai.firstaid.selectors_training import verify_by_token
+
+        return super().get_context_data(form=VerifyForm(), result=verify_by_token(token=kwargs["token"]),
+                                        searched=True, by_qr=True, **kwargs)

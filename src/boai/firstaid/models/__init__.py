@@ -1,4 +1,17 @@
 from boai.firstaid.models.aed import AED, AEDInspection, AEDUsage, AEDStatus, Funding, PlaceType
+from boai.firstaid.models.certify import (
+    Certificate,
+    CertificateSequence,
+    CertificateStatus,
+    Enrolment,
+    EnrolmentSource,
+    Instructor,
+    InstructorAssessment,
+    InstructorLevel,
+    Result,
+    SessionInstructor,
+    mask_name,
+)
 from boai.firstaid.models.training import (
     BaseOpenDay,
     CourseKind,
@@ -12,6 +25,8 @@ from boai.firstaid.models.training import (
 )
 
 __all__ = [
+    "Certificate", "CertificateSequence", "CertificateStatus", "Enrolment", "EnrolmentSource", "Instructor",
+    "InstructorAssessment", "InstructorLevel", "Result", "SessionInstructor", "mask_name",
     "AED", "AEDInspection", "AEDStatus", "AEDUsage", "BaseOpenDay", "CourseKind", "CourseType", "DemoLevel",
     "Funding", "PlaceType", "Session", "SessionStatus", "Target", "TrainingBase", "VenueKind",
 ]

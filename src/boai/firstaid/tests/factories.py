@@ -54,3 +54,48 @@ def make_target(org, year: int | None = None, **fields):
     branch = org if org.kind in (Kind.BRANCH, Kind.SOCIETY) else branch_of(org)
     return services.target_set(actor=None, org=branch, year=year or timezone.localdate().year,
                                certified=fields.get("certified", 100), awareness=fields.get("awareness", 1000))
+
+
+_W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def resident_id(n: int, *, region: str = "320213", birth: str = "19900101") -> str:
+    """A valid GB 11643 number (check digit computed) for test person n."""
+    base = f"{region}{birth}{n % 1000:03d}"
+    return base + "10X98765432"[sum(int(a) * w for a, w in zip(base, _W, strict=True)) % 11]
+
+
+def make_person(org, *, name: str | None = None, **fields):
+    from boai.people import services as people_services
+
+    n = next(_seq)
+    birth = f"19{60 + n % 40:02d}0{1 + n % 9}1{n % 9}"
+    digits = "零一二三四五六七八九"
+    return people_services.person_create(actor=None, org=org, name=name or "学员" + "".join(digits[int(c)] for c in str(n)),
+                                         id_number=fields.pop("id_number", resident_id(n, birth=birth)),
+                                         mobile=fields.pop("mobile", f"139{n:08d}"), **fields)
+
+
+def make_enrolment(org, *, session=None, person=None):
+    from boai.firstaid.models import Enrolment
+
+    session = session or make_session(org)
+    return Enrolment.objects.create(session=session, person=person or make_person(org), source="staff")
+
+
+def make_certificate(org, **kwargs):
+    from boai.firstaid import services_training
+
+    enrolment = make_enrolment(org, **kwargs)
+    enrolment = services_training.result_record(actor=None, enrolment=enrolment, attendance_percent=100,
+                                                theory_score=95, practical_passed=True)
+    return enrolment.certificate
+
+
+def make_instructor(org, **fields):
+    from boai.firstaid import services_training
+
+    today = timezone.localdate()
+    return services_training.instructor_create(
+        actor=None, person=make_person(org), org=org, qualification_no=f"SZ{next(_seq):06d}",
+        qualified_on=today - dt.timedelta(days=100), expires_on=today + dt.timedelta(days=1000), **fields)
