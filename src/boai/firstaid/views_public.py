@@ -141,7 +141,8 @@ class VerifyPage(FormView):
                 from boai.firstaid.selectors_training import verify_by_number
 
                 result = verify_by_number(**form.cleaned_data)
-                return self.render_to_response(self.get_context_data(form=form, result=result, searched=True))
+                # a fresh form: the page (cacheable, maybe on a shared phone) never echoes the full name
+                return self.render_to_response(self.get_context_data(form=VerifyForm(), result=result, searched=True))
             return self.render_to_response(self.get_context_data(form=form))
         return super().get(request, *args, **kwargs)
 
