@@ -5,20 +5,9 @@ import pytest
 from django.test import Client
 
 from boai.firstaid.tests import factories as f
-from boai.testing.browser import CHROMIUM_ARGS, chromium_path
 from boai.testing.helpers import login, make_user
 
-PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
 
 def _staff_context(browser, live_server, user):
@@ -42,8 +31,9 @@ def test_enrol_pass_certificate_verify_on_a_phone(live_server, transactional_db,
     page.fill("#id_id_number", f.resident_id(321))
     page.fill("#id_mobile", "13912340000")
     page.check("#id_consent")
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid='enrolled']")
+    page.click("[data-testid='enrol-submit']")
+    page.wait_for_selector("[data-testid='enrolled'], .invalid-feedback, .alert-danger", timeout=10000)
+    assert page.locator("[data-testid='enrolled']").count(), page.inner_text("main")
     assert "钱**" in page.inner_text("[data-testid='enrolled']")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
@@ -54,7 +44,7 @@ def test_enrol_pass_certificate_verify_on_a_phone(live_server, transactional_db,
     staff.fill("#id_attendance_percent", "100")
     staff.fill("#id_theory_score", "92")
     staff.select_option("#id_practical_passed", "true")
-    staff.click("button[type=submit]")
+    staff.click("form.boai-form button[type=submit]")
     staff.wait_for_selector("[data-testid='enrolments'] a[href*='/certificates/']")
     staff.click("[data-testid='enrolments'] a[href*='/certificates/']")
     verify_url = staff.get_attribute("[data-testid='verify-link']", "href")
