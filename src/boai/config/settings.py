@@ -199,6 +199,8 @@ BOAI_PUBLIC_HOLIDAYS = env_list("BOAI_PUBLIC_HOLIDAYS")  # "2027-01-01,2027-02-0
 BOAI_CERTIFICATE_NUMBER_PATTERN = env_str("BOAI_CERTIFICATE_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
 BOAI_AED_EXPIRY_WARNING_DAYS = env_int("BOAI_AED_EXPIRY_WARNING_DAYS", 30)
 BOAI_CERTIFICATE_REMINDER_DAYS = env_int("BOAI_CERTIFICATE_REMINDER_DAYS", 60)
+# per-process cache of AED grid cells for the public nearest-AED search (0 turns it off)
+BOAI_AED_CELL_CACHE_SECONDS = env_int("BOAI_AED_CELL_CACHE_SECONDS", 0 if TESTING else 30)
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

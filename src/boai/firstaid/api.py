@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from boai.core.api import ScopedViewSet
@@ -18,17 +22,55 @@ from boai.firstaid.models import AED, AEDInspection, AEDUsage, CourseType, Sessi
 from boai.firstaid.views_public import DEFAULT_LIMIT, nearest_payload
 
 
+def _redis_client():
+    """The Redis client behind the default cache, for a one-round-trip INCR+EXPIRE (None otherwise)."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        return None
+    return cache._cache.get_client(write=True)
+
+
+class PublicRateThrottle(BaseThrottle):
+    """The `public` throttle rate as a fixed-window counter in the shared cache (one INCR per request).
+
+    DRF's SimpleRateThrottle keeps every request time of the window in one cached list, which costs
+    O(rate) per request; this costs O(1) whatever the configured rate (`boai.core.ratelimit`)."""
+
+    scope = "public"
+
+    def allow_request(self, request, view) -> bool:
+        from django.conf import settings
+
+        from boai.core.ratelimit import hit, parse_rate
+
+        rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+        redis = _redis_client()
+        if redis is None:
+            self.wait_seconds = hit(self.scope, self.get_ident(request), rate)
+            return self.wait_seconds is None
+        limit, window = parse_rate(rate)
+        now = int(time.time())
+        key = f"rl:{self.scope}:{self.get_ident(request)}:{now // window}"
+        count, _ok = redis.pipeline(transaction=False).incr(key).expire(key, window + 1).execute()
+        self.wait_seconds = (now // window + 1) * window - now if count > limit else None
+        return self.wait_seconds is None
+
+    def wait(self):
+        return self.wait_seconds
+
+
 class PublicAPIView(APIView):
     """No login, throttled per client (rate `public`), cacheable for a minute."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    parser_classes: list = []
     throttle_scope = "public"
 
-    def get_throttles(self):
-        from rest_framework.throttling import ScopedRateThrottle
-
-        return [ScopedRateThrottle()]
+    throttle_classes = [PublicRateThrottle]
 
 
 @method_decorator(cache_control(public=True, max_age=60), name="dispatch")
@@ -326,7 +368,8 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
         data = RevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cert = certificate_revoke(actor=request.user, certificate=self.get_object(), reason=data.validated_data["reason"])
+        cert = certificate_revoke(actor=request.user, certificate=self.get_object(),
+                                  reason=data.validated_data["reason"])
         return Response(CertificateSerializer(cert).data)
 
 

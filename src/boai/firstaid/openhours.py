@@ -101,8 +101,15 @@ def _compiled(text: str):
     return opening_hours.OpeningHours(text)
 
 
+def local_minute(moment: dt.datetime | None) -> dt.datetime:
+    """The naive local time (to the minute) that the evaluation works in."""
+    return _local_naive(moment)
+
+
 def _local_naive(moment: dt.datetime | None) -> dt.datetime:
     moment = moment or timezone.now()
+    if moment.tzinfo is None and moment.second == 0 and moment.microsecond == 0:
+        return moment
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return moment.replace(tzinfo=None, second=0, microsecond=0)

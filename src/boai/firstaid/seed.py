@@ -25,6 +25,7 @@ from boai.firstaid.models import (
     Target,
     TrainingBase,
     mask_name,
+    name_hash,
 )
 from boai.orgs.models import Kind, Org, Subtype
 
@@ -75,7 +76,8 @@ def seed_courses(city: Org) -> dict[str, CourseType]:
     courses = {}
     for code, name, kind, hours, cert in COURSES:
         courses[code] = CourseType.objects.create(org=city, code=code, name=name, kind=kind, hours=hours,
-                                                  certificate_name=cert, syllabus="心肺复苏、AED使用、创伤救护、常见急症")
+                                                  certificate_name=cert,
+                                                  syllabus="心肺复苏、AED使用、创伤救护、常见急症")
     return courses
 
 
@@ -100,7 +102,7 @@ def seed_aeds(ctx: SeedContext, count: int) -> int:
     units = _units_by_branch()
     pool = [u for us in units.values() for u in us if u.latitude]
     today = timezone.localdate()
-    rows, inspections = [], []
+    rows = []
     fields = ["org_id", "code", "name", "address", "division_code", "floor", "indoor", "free_access", "access_notes",
               "photo", "place_type", "latitude", "longitude", "cell", "opening_hours", "owner", "owner_credit_code",
               "custodian", "custodian_phone", "funding", "maker", "device_model", "serial_number", "installed_on",
@@ -117,12 +119,15 @@ def seed_aeds(ctx: SeedContext, count: int) -> int:
         last = today - dt.timedelta(days=ctx.rng.choice([3, 10, 20, 28, 45]))
         child = ctx.rng.random() < 0.3
         status = "in_service" if ctx.rng.random() < 0.94 else ctx.rng.choice(["out_of_service", "absent"])
-        rows.append((unit.pk, f"WX-AED-{i + 1:05d}", f"{unit.name.removesuffix('红十字会')}{label}", f"{unit.name[:6]}路{i % 300 + 1}号",
-                     "", f"{ctx.rng.randint(1, 3)}F", place not in ("scenic",), True, "前台/保安室旁，玻璃柜内", "", place,
+        short = unit.name.removesuffix("红十字会")
+        rows.append((unit.pk, f"WX-AED-{i + 1:05d}", f"{short}{label}", f"{short[:6]}路{i % 300 + 1}号",
+                     "", f"{ctx.rng.randint(1, 3)}F", place != "scenic", True, "前台/保安室旁，玻璃柜内", "", place,
                      round(lat, 6), round(lng, 6), geo.cell_of(lat, lng), ctx.rng.choice(HOURS), "无锡市红十字会", "",
                      "管理员", "", "government", maker, model, f"SN{i:08d}", installed,
-                     today + dt.timedelta(days=ctx.rng.randint(-20, 900)), today + dt.timedelta(days=ctx.rng.randint(-10, 700)),
-                     child, today + dt.timedelta(days=ctx.rng.randint(0, 700)) if child else None, status, last, now, now))
+                     today + dt.timedelta(days=ctx.rng.randint(-20, 900)),
+                     today + dt.timedelta(days=ctx.rng.randint(-10, 700)),
+                     child, today + dt.timedelta(days=ctx.rng.randint(0, 700)) if child else None, status, last,
+                     now, now))
     write_rows(AED, fields, rows)
     return len(rows)
 
@@ -137,8 +142,8 @@ def seed_inspections(ctx: SeedContext, months: int) -> int:
         for aed_id, last in AED.objects.values_list("id", "last_inspected_on").iterator(chunk_size=5000):
             for m in range(months):
                 ok = ctx.rng.random() > 0.03
-                yield (aed_id, last - dt.timedelta(days=30 * m), None, "巡检员", True, ok, True, True, "" if ok else "电池指示异常",
-                       "", now)
+                yield (aed_id, last - dt.timedelta(days=30 * m), None, "巡检员", True, ok, True, True,
+                       "" if ok else "电池指示异常", "", now)
 
     total = 0
     batch = []
@@ -181,19 +186,22 @@ def seed_certificates(ctx: SeedContext, courses, sessions, count: int) -> int:
     holders = list(Person.objects.order_by("id").values_list("id", "name")[:count])
     if not holders or not sessions:
         return 0
-    fields = ["number", "token", "person_id", "holder_name_masked", "course_type_id", "session_id", "enrolment_id",
+    fields = ["number", "token", "person_id", "holder_name_masked", "holder_name_hash", "course_type_id", "session_id",
+              "enrolment_id",
               "org_id", "branch_id", "issued_on", "valid_until", "revoked_at", "revoke_reason", "reminded_on",
               "photo", "created_at"]
     course_of = dict(Session.objects.values_list("id", "course_type_id"))
     seqs: dict[int, int] = {}
+    hashes: dict[str, str] = {}
     now, batch, total = timezone.now(), [], 0
     for i in range(count):
         person_id, name = holders[i % len(holders)]
         session_id, org_id, branch_id, day = sessions[i % len(sessions)]
         seqs[day.year] = seqs.get(day.year, 0) + 1
         batch.append((f"WX-{day.year}-{seqs[day.year]:06d}", secrets.token_urlsafe(16), person_id, mask_name(name),
+                      hashes.setdefault(name, name_hash(name)),
                       course_of[session_id], session_id, None, org_id, branch_id, day,
-                      day.replace(year=day.year + 3) if not (day.month == 2 and day.day == 29) else day + dt.timedelta(days=1095),
+                      _plus_three_years(day),
                       None, "", None, "", now))
         if len(batch) >= 50_000:
             total += write_rows(Certificate, fields, batch)
@@ -204,6 +212,10 @@ def seed_certificates(ctx: SeedContext, courses, sessions, count: int) -> int:
     CertificateSequence.objects.bulk_create([CertificateSequence(key=f"WX-{{year}}-{{seq:06d}}|{y}||", last=n)
                                              for y, n in seqs.items()])
     return total
+
+
+def _plus_three_years(day: dt.date) -> dt.date:
+    return day.replace(year=day.year + 3) if (day.month, day.day) != (2, 29) else day.replace(year=day.year + 3, day=28)
 
 
 def seed_instructors(ctx: SeedContext, count: int, offset: int) -> int:

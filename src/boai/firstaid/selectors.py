@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,9 +20,32 @@ NEAREST_FIELDS = ("id", "code", "name", "address", "floor", "indoor", "access_no
                   "longitude", "opening_hours", "status")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class AEDPoint:
+    """The public fields of a device, read as a plain row (no model instance: this path is hot)."""
+
+    id: int
+    code: str
+    name: str
+    address: str
+    floor: str
+    indoor: bool
+    access_notes: str
+    place_type: str
+    latitude: float
+    longitude: float
+    opening_hours: str
+    status: str
+
+    def get_place_type_display(self) -> str:
+        from boai.firstaid.models import PlaceType
+
+        return str(PlaceType(self.place_type).label) if self.place_type in PlaceType.values else self.place_type
+
+
+@dataclass(frozen=True, slots=True)
 class NearbyAED:
-    aed: AED
+    aed: AEDPoint
     distance_km: float
     open_now: bool
 
@@ -30,36 +54,70 @@ class NearbyAED:
         return round(self.distance_km * 1000)
 
 
+def _ring_batches(max_rings: int):
+    """Rings 0..1 in the first query (most points find their AEDs there), then one ring at a time."""
+    yield 0, 1
+    for r in range(2, max_rings + 1):
+        yield r, r
+
+
+_cells: dict[int, tuple[float, list[tuple]]] = {}  # cell id -> (expires at, in-service rows): per process
+
+
+def clear_cell_cache() -> None:
+    _cells.clear()
+
+
+def _rows_in(cells: list[int], base: QuerySet | None) -> list[tuple]:
+    """In-service rows of these cells, through the (cell, status) index. Without a custom queryset,
+    cells are kept per process for BOAI_AED_CELL_CACHE_SECONDS (the public map may lag that long)."""
+    ttl = settings.BOAI_AED_CELL_CACHE_SECONDS
+    if base is not None or ttl <= 0:
+        qs = (base if base is not None else AED.objects.all()).filter(status=AEDStatus.IN_SERVICE, cell__in=cells)
+        return list(qs.values_list(*NEAREST_FIELDS))
+    now = time.monotonic()
+    missing = [c for c in cells if (hit := _cells.get(c)) is None or hit[0] <= now]
+    if missing:
+        fresh: dict[int, list[tuple]] = {c: [] for c in missing}
+        for row in AED.objects.filter(status=AEDStatus.IN_SERVICE, cell__in=missing).values_list(*NEAREST_FIELDS,
+                                                                                                 "cell"):
+            fresh[row[-1]].append(row[:-1])
+        if len(_cells) > 200_000:
+            _cells.clear()
+        _cells.update({c: (now + ttl, rows) for c, rows in fresh.items()})
+    return [row for c in cells for row in _cells[c][1]]
+
+
 def nearest_aeds(*, lat: float, lng: float, limit: int = 10, only_open: bool = True,
                  moment: dt.datetime | None = None, queryset: QuerySet | None = None,
                  max_radius_km: float = MAX_RADIUS_KM) -> list[NearbyAED]:
     """The `limit` nearest in-service AEDs (open at `moment` if `only_open`), nearest first.
 
     Reads ring after ring of grid cells through the (cell, status) index and stops once the
-    k-th match is closer than any unread cell could be: see `boai.firstaid.geo`.
+    k-th match is closer than any unread cell could be: see `boai.firstaid.geo`. Opening hours are
+    evaluated once per distinct expression per call (devices share a handful of schedules).
     """
-    base = (queryset if queryset is not None else AED.objects.all()).filter(status=AEDStatus.IN_SERVICE)
-    base = base.only(*NEAREST_FIELDS)
-    moment = moment or timezone.now()
+    moment = openhours.local_minute(moment or timezone.now())
     x, y = geo.cell_xy(lat, lng)
+    open_cache: dict[str, bool] = {}
     found: list[NearbyAED] = []
-    r = 0
     max_rings = int(max_radius_km / (geo.CELL_DEG * geo.KM_PER_DEG_LAT * 0.5)) + 1
-    while r <= max_rings:
-        cells = geo.ring(x, y, r) if r else geo.ring(x, y, 0)
-        for aed in base.filter(cell__in=cells):
-            distance = geo.haversine_km(lat, lng, aed.latitude, aed.longitude)
+    for first, last in _ring_batches(max_rings):
+        cells = [c for r in range(first, last + 1) for c in geo.ring(x, y, r)]
+        for row in _rows_in(cells, queryset):
+            distance = geo.haversine_km(lat, lng, row[8], row[9])
             if distance > max_radius_km:
                 continue
-            is_open = openhours.is_open(aed.opening_hours, moment)
+            is_open = open_cache.get(row[10])
+            if is_open is None:
+                is_open = open_cache[row[10]] = openhours.is_open(row[10], moment)
             if only_open and not is_open:
                 continue
-            found.append(NearbyAED(aed, distance, is_open))
+            found.append(NearbyAED(AEDPoint(*row), distance, is_open))
         found.sort(key=lambda n: n.distance_km)
-        bound = geo.outside_distance_km(lat, lng, r)
+        bound = geo.outside_distance_km(lat, lng, last)
         if len(found) >= limit and found[limit - 1].distance_km <= bound or bound >= max_radius_km:
             break
-        r += 1
     return found[:limit]
 
 

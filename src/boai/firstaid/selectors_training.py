@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, Sum
@@ -44,36 +45,76 @@ class Verification:
     issuer: str
 
 
-def _verification(cert: Certificate) -> Verification:
-    status = cert.status_on()
+_VERIFY_FIELDS = ("number", "holder_name_masked", "issued_on", "valid_until", "revoked_at", "course_type_id",
+                  "org_id")
+LABEL_TTL = 300  # seconds a worker keeps course and issuer names (they change rarely)
+_labels: dict[str, tuple[float, dict]] = {}
+
+
+def clear_label_cache() -> None:
+    _labels.clear()
+
+
+def _names(kind: str) -> dict[int, tuple[str, str]]:
+    """Course (name, certificate name) and issuer names by id, cached per process for LABEL_TTL."""
+    import time
+
+    from boai.firstaid.models import CourseType
+    from boai.orgs.models import Org
+
+    cached = _labels.get(kind)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    if kind == "course":
+        data = {pk: (name, cert) for pk, name, cert in CourseType.objects.values_list("id", "name", "certificate_name")}
+    else:
+        data = {pk: (name, "") for pk, name in Org.objects.values_list("id", "name")}
+    _labels[kind] = (time.monotonic() + LABEL_TTL, data)
+    return data
+
+
+def _label(kind: str, pk: int) -> tuple[str, str]:
+    found = _names(kind).get(pk)
+    if found is None:  # created after the cache was filled
+        _labels.pop(kind, None)
+        found = _names(kind).get(pk, ("", ""))
+    return found
+
+
+def _verification(row: tuple) -> Verification:
     from boai.firstaid.models import CertificateStatus
 
-    return Verification(number=cert.number, holder=cert.holder_name_masked, course=cert.course_type.name,
-                        certificate_name=cert.course_type.certificate_name, issued_on=cert.issued_on,
-                        valid_until=cert.valid_until, status=status, status_label=str(CertificateStatus(status).label),
-                        issuer=cert.org.name)
-
-
-_VERIFY_FIELDS = ("number", "holder_name_masked", "issued_on", "valid_until", "revoked_at", "course_type__name",
-                  "course_type__certificate_name", "org__name", "person__name")
+    number, holder, issued_on, valid_until, revoked_at, course_id, org_id = row[:7]
+    if revoked_at is not None:
+        status = CertificateStatus.REVOKED
+    elif valid_until < timezone.localdate():
+        status = CertificateStatus.EXPIRED
+    else:
+        status = CertificateStatus.VALID
+    course, cert_name = _label("course", course_id)
+    return Verification(number=number, holder=holder, course=course, certificate_name=cert_name,
+                        issued_on=issued_on, valid_until=valid_until, status=str(status),
+                        status_label=str(status.label), issuer=_label("org", org_id)[0])
 
 
 def verify_by_number(*, number: str, name: str) -> Verification | None:
-    """Found only when both the number and the holder's full name match (one indexed query)."""
+    """Found only when both the number and the holder's full name match: one single-table query on
+    the unique number; the name is compared through its keyed hash, the registry is not read."""
+    from boai.firstaid.models import name_hash
+
     number, name = number.strip().upper(), " ".join(name.split())
     if not number or not name:
         return None
-    cert = (Certificate.objects.select_related("course_type", "org", "person").only(*_VERIFY_FIELDS)
-            .filter(number=number).first())
-    if cert is None or cert.person.name != name:
+    row = next(iter(Certificate.objects.filter(number=number).order_by().values_list(*_VERIFY_FIELDS,
+                                                                                  "holder_name_hash")[:1]), None)
+    if row is None or not hmac.compare_digest(row[-1], name_hash(name)):
         return None
-    return _verification(cert)
+    return _verification(row)
 
 
 def verify_by_token(*, token: str) -> Verification | None:
-    cert = (Certificate.objects.select_related("course_type", "org").only(*_VERIFY_FIELDS[:-1])
-            .filter(token=token).first())
-    return _verification(cert) if cert else None
+    row = next(iter(Certificate.objects.filter(token=token).order_by().values_list(*_VERIFY_FIELDS)[:1]), None)
+    return _verification(row) if row else None
 
 
 def certificates_expiring(*, within_days: int, today: dt.date | None = None) -> QuerySet:

@@ -215,6 +215,9 @@ def coursetype_update(*, actor, course: CourseType, **fields) -> CourseType:
     course.save()
     old, new = diff(before, course.snapshot())
     audit_record(actor=actor, action="firstaid.coursetype.update", obj=course, before=old, after=new)
+    from boai.firstaid.selectors_training import clear_label_cache
+
+    transaction.on_commit(clear_label_cache)  # this worker at once; the others within LABEL_TTL
     return course
 
 

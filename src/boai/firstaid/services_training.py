@@ -24,10 +24,10 @@ from boai.firstaid.models import (
     SessionInstructor,
     SessionStatus,
     mask_name,
+    name_hash,
 )
 from boai.firstaid.numbering import render_number
 from boai.firstaid.services import require_scope
-
 
 # --- instructors --------------------------------------------------------------------------------
 
@@ -68,7 +68,8 @@ def instructor_update(*, actor, instructor: Instructor, **fields) -> Instructor:
 
 
 @transaction.atomic
-def instructor_assess(*, actor, instructor: Instructor, year: int, result: str, notes: str = "") -> InstructorAssessment:
+def instructor_assess(*, actor, instructor: Instructor, year: int, result: str,
+                      notes: str = "") -> InstructorAssessment:
     require_scope(actor, "firstaid.change", instructor.org)
     record, _created = InstructorAssessment.objects.update_or_create(
         instructor=instructor, year=year, defaults={"result": result, "notes": notes})
@@ -235,6 +236,7 @@ def certificate_issue(*, actor, enrolment: Enrolment, issued_on: dt.date | None 
                               % {"n": number})
     cert = Certificate.objects.create(
         number=number, person=enrolment.person, holder_name_masked=mask_name(enrolment.person.name),
+        holder_name_hash=name_hash(enrolment.person.name),
         course_type=course, session=session, enrolment=enrolment, org=session.org, branch=branch_of(session.org),
         issued_on=issued_on, valid_until=_add_years(issued_on, course.validity_years), photo=enrolment.photo,
     )

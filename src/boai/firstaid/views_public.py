@@ -17,7 +17,7 @@ def nearest_payload(items, *, lat: float, lng: float) -> list[dict]:
     """The public view of nearby AEDs: location and access only (no custodian, owner or serial)."""
     return [
         {
-            "id": n.aed.pk, "code": n.aed.code, "name": n.aed.name, "address": n.aed.address, "floor": n.aed.floor,
+            "id": n.aed.id, "code": n.aed.code, "name": n.aed.name, "address": n.aed.address, "floor": n.aed.floor,
             "indoor": n.aed.indoor, "access_notes": n.aed.access_notes,
             "place_type": n.aed.get_place_type_display(), "latitude": n.aed.latitude, "longitude": n.aed.longitude,
             "opening_hours": n.aed.opening_hours, "open_now": n.open_now, "in_service": True,
@@ -98,8 +98,8 @@ class PublicEnrolPage(FormView):
         return super().get_context_data(session=self.session, **kwargs)
 
     def form_valid(self, form):
-        from boai.firstaid.services_training import enrol_public
         from boai.core.views_base import _add_service_errors
+        from boai.firstaid.services_training import enrol_public
 
         data = form.cleaned_data
         try:

@@ -1,4 +1,4 @@
-from boai.firstaid.models.aed import AED, AEDInspection, AEDUsage, AEDStatus, Funding, PlaceType
+from boai.firstaid.models.aed import AED, AEDInspection, AEDStatus, AEDUsage, Funding, PlaceType
 from boai.firstaid.models.certify import (
     Certificate,
     CertificateSequence,
@@ -11,6 +11,7 @@ from boai.firstaid.models.certify import (
     Result,
     SessionInstructor,
     mask_name,
+    name_hash,
 )
 from boai.firstaid.models.training import (
     BaseOpenDay,
@@ -26,7 +27,7 @@ from boai.firstaid.models.training import (
 
 __all__ = [
     "Certificate", "CertificateSequence", "CertificateStatus", "Enrolment", "EnrolmentSource", "Instructor",
-    "InstructorAssessment", "InstructorLevel", "Result", "SessionInstructor", "mask_name",
+    "InstructorAssessment", "InstructorLevel", "Result", "SessionInstructor", "mask_name", "name_hash",
     "AED", "AEDInspection", "AEDStatus", "AEDUsage", "BaseOpenDay", "CourseKind", "CourseType", "DemoLevel",
     "Funding", "PlaceType", "Session", "SessionStatus", "Target", "TrainingBase", "VenueKind",
 ]

@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from boai.core.scoping import ScopedManager
 
 
+def name_hash(name: str) -> str:
+    """Keyed HMAC-SM3 of the full name: public verification compares names without reading the
+    person registry (and without storing the name a second time)."""
+    from boai.core.crypto import blind_index
+
+    return blind_index(" ".join((name or "").split()), context="firstaid.certificate.holder_name")
+
+
 def mask_name(name: str) -> str:
     """张三 → 张*, 欧阳小明 → 欧***, John Smith → J*********: enough to recognise, not to identify."""
     name = (name or "").strip()
@@ -174,6 +182,7 @@ class Certificate(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="firstaid_certificates",
                                verbose_name=_("holder"))
     holder_name_masked = models.CharField(_("holder"), max_length=50)
+    holder_name_hash = models.CharField(_("holder name index"), max_length=64, editable=False, default="")
     course_type = models.ForeignKey("firstaid.CourseType", on_delete=models.PROTECT, related_name="certificates",
                                     verbose_name=_("course"))
     session = models.ForeignKey("firstaid.Session", on_delete=models.PROTECT, null=True, blank=True,

@@ -71,7 +71,8 @@ def make_person(org, *, name: str | None = None, **fields):
     n = next(_seq)
     birth = f"19{60 + n % 40:02d}0{1 + n % 9}1{n % 9}"
     digits = "零一二三四五六七八九"
-    return people_services.person_create(actor=None, org=org, name=name or "学员" + "".join(digits[int(c)] for c in str(n)),
+    name = name or "学员" + "".join(digits[int(c)] for c in str(n))
+    return people_services.person_create(actor=None, org=org, name=name,
                                          id_number=fields.pop("id_number", resident_id(n, birth=birth)),
                                          mobile=fields.pop("mobile", f"139{n:08d}"), **fields)
 

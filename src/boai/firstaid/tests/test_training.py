@@ -10,8 +10,8 @@ from boai.core.models import AuditEntry, Notification
 from boai.firstaid import services_training as svc
 from boai.firstaid.models import Certificate, CertificateStatus, CourseKind, Enrolment, Result
 from boai.firstaid.selectors_training import verify_by_number, verify_by_token
-from boai.firstaid.tests import factories as f
 from boai.firstaid.tasks import certificate_reminders
+from boai.firstaid.tests import factories as f
 
 
 @pytest.fixture
