@@ -44,3 +44,9 @@ class FirstaidConfig(AppConfig):
                           "firstaid:public-verify", "patch-check", 22),
         )
         register_widget(Widget("firstaid/widget_progress.html", "firstaid.view", dashboard_widget_context, 50))
+
+        from boai.core.tabular.spec import register_kind
+        from boai.firstaid.tabular import AEDKind, AEDSchemaDaeKind, EnrolmentKind
+
+        for kind in (AEDKind(), AEDSchemaDaeKind(), EnrolmentKind()):
+            register_kind(kind)

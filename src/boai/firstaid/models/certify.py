@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.core.scoping import ScopedManager
 
@@ -167,9 +168,9 @@ class Enrolment(models.Model):
 
 
 class CertificateStatus(models.TextChoices):
-    VALID = "valid", _("Valid")
-    EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+    VALID = "valid", pgettext_lazy("certificate status", "Valid")
+    EXPIRED = "expired", pgettext_lazy("certificate status", "Expired")
+    REVOKED = "revoked", pgettext_lazy("certificate status", "Revoked")
 
 
 def new_token() -> str:
