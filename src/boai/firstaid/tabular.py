@@ -21,14 +21,13 @@ from boai.core.tabular.engine import audit_import, batch_row_number
 from boai.core.tabular.spec import CellError, Column, ImportKind, RowError, boolean, choice, date, optional_text
 from boai.firstaid import geo, openhours
 from boai.firstaid.models import AED, AEDStatus, Enrolment, EnrolmentSource, Funding, PlaceType, Session, SessionStatus
+from boai.firstaid.schemadae import DAE_STATUS
 
 STATUS_WORDS = {  # schema-dae c_etat_fonct values and Chinese synonyms
     "en fonctionnement": AEDStatus.IN_SERVICE, "hors service": AEDStatus.OUT_OF_SERVICE,
     "absent momentanément": AEDStatus.ABSENT, "absent momentanement": AEDStatus.ABSENT,
     "正常": AEDStatus.IN_SERVICE, "停用": AEDStatus.OUT_OF_SERVICE, "暂时移除": AEDStatus.ABSENT,
 }
-DAE_STATUS = {AEDStatus.IN_SERVICE: "En fonctionnement", AEDStatus.OUT_OF_SERVICE: "Hors service",
-              AEDStatus.ABSENT: "Absent momentanément"}
 _status_choice = choice(AEDStatus.choices)
 
 
@@ -82,13 +81,14 @@ def _c(key, zh, dae, en, **kw) -> Column:
 
 AED_COLUMNS = (
     _c("code", "设备编号", "c_gid", "Device code", required=True, parse=optional_text(32), example="WX-AED-00001"),
-    _c("name", "位置名称", "c_nom", "Location name", required=True, parse=optional_text(120), example="无锡地铁三阳广场站",
-       width=24),
+    _c("name", "位置名称", "c_nom", "Location name", required=True, parse=optional_text(120),
+       example="无锡地铁三阳广场站", width=24),
     _c("org_code", "责任单位代码", "", "Responsible unit code", required=True, parse=optional_text(32),
        note=gettext_lazy("Code of a unit in your scope."), example="320213-001"),
     _c("latitude", "纬度", "c_lat_coor1", "Latitude", required=True, parse=latitude, example="31.5750"),
     _c("longitude", "经度", "c_long_coor1", "Longitude", required=True, parse=longitude, example="120.2960"),
-    _c("address", "地址", "c_adr_voie", "Address", required=True, parse=optional_text(200), example="中山路1号", width=28),
+    _c("address", "地址", "c_adr_voie", "Address", required=True, parse=optional_text(200), example="中山路1号",
+       width=28),
     _c("division_code", "行政区划代码", "c_com_insee", "Division code", parse=optional_text(6), example="320213"),
     _c("place_type", "场所类型", "", "Place type", required=True, parse=choice(PlaceType.choices), example="地铁站"),
     _c("indoor", "室内/室外", "c_acc", "Indoor or outdoor", parse=indoor, example="室内"),
@@ -238,7 +238,8 @@ class EnrolmentKind(ImportKind):
         Column("id_number", "证件号码", ("ID number", "身份证号"), required=True, parse=optional_text(40),
                example="320213199001010015", width=22),
         Column("mobile", "手机号码", ("Mobile",), parse=optional_text(20), example="13812345678"),
-        Column("employer", "工作单位或学校", ("Employer or school", "单位"), parse=optional_text(100), example="无锡市第一中学"),
+        Column("employer", "工作单位或学校", ("Employer or school", "单位"), parse=optional_text(100),
+               example="无锡市第一中学"),
     )
 
     def prepare(self, *, actor) -> EnrolContext:

@@ -17,6 +17,7 @@ staff = [
     path("progress/", views.ProgressPage.as_view(), name="progress"),
     path("aeds/", views.AEDListPage.as_view(), name="aed-list"),
     path("aeds/export/", views.AEDExportPage.as_view(), name="aed-export"),
+    path("aeds/export.geojson", views.AEDGeoJSONExport.as_view(), name="aed-geojson"),
     path("aeds/new/", views.AEDCreatePage.as_view(), name="aed-create"),
     path("aeds/<int:pk>/", views.AEDDetailPage.as_view(), name="aed-detail"),
     path("aeds/<int:pk>/edit/", views.AEDUpdatePage.as_view(), name="aed-update"),

@@ -536,3 +536,26 @@ class SessionDetailPage(DetailPage):
         teaching = self.object.teaching.select_related("instructor__person")
         return {"enrolments": enrolments, "teaching": teaching, "training_template": "firstaid/session_training.html",
                 "enrolled": sum(1 for e in enrolments if not e.cancelled)}
+
+
+class AEDGeoJSONExport(AEDExportPage):
+    """The filtered, scoped AEDs as a GeoJSON FeatureCollection; properties use the schema-dae names."""
+
+    filename = "aeds"
+
+    def get(self, request, *args, **kwargs):
+        import json
+
+        from django.http import HttpResponse
+
+        from boai.core.audit import audit_record
+        from boai.firstaid.schemadae import feature
+
+        queryset = self.get_queryset()[: self.max_rows]
+        audit_record(actor=request.user, action="firstaid.export", object_type="firstaid.aed",
+                     object_repr="AED GeoJSON", after={"filters": request.GET.dict()})
+        body = {"type": "FeatureCollection", "features": [feature(a) for a in queryset.iterator(chunk_size=2000)]}
+        response = HttpResponse(json.dumps(body, ensure_ascii=False, default=str),
+                                content_type="application/geo+json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}.geojson"'
+        return response

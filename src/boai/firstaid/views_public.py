@@ -4,9 +4,11 @@ JavaScript), certificate verification and session enrolment."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from boai.core.ratelimit import ratelimit
 from boai.firstaid import selectors
 from boai.firstaid.forms import NearestForm
 
@@ -28,6 +30,7 @@ def nearest_payload(items, *, lat: float, lng: float) -> list[dict]:
     ]
 
 
+@method_decorator(ratelimit("public"), name="get")
 class AEDMapPage(TemplateView):
     """A Leaflet map when tiles load; always a server-rendered list of the nearest open AEDs to the
     chosen point (the city centre until the visitor shares a location or taps the map)."""
@@ -59,7 +62,6 @@ from django.contrib import messages  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
 from django.shortcuts import get_object_or_404, redirect  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django.utils.decorators import method_decorator  # noqa: E402
 from django.views.decorators.cache import cache_control  # noqa: E402
 from django.views.generic import FormView  # noqa: E402
 
@@ -84,6 +86,7 @@ class PublicSessionsPage(TemplateView):
         return super().get_context_data(sessions=sessions[:50], course=course, **kwargs)
 
 
+@method_decorator(ratelimit("firstaid.enrol", "20/h"), name="post")
 class PublicEnrolPage(FormView):
     """Enrolment on a phone: the person is found or registered through the person registry."""
 
@@ -128,6 +131,7 @@ class PublicEnrolledPage(TemplateView):
 
 
 @method_decorator(cache_control(public=True, max_age=60), name="get")
+@method_decorator(ratelimit("public"), name="get")
 class VerifyPage(FormView):
     """Verification by number and full name; shows only masked name, course, validity, status."""
 
@@ -151,6 +155,7 @@ class VerifyPage(FormView):
 
 
 @method_decorator(cache_control(public=True, max_age=60), name="get")
+@method_decorator(ratelimit("public"), name="get")
 class VerifyTokenPage(TemplateView):
     template_name = "firstaid/public_verify.html"
 

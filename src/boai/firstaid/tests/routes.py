@@ -32,6 +32,7 @@ ROUTES = {
     "firstaid:progress": Route(perm="firstaid.view"),
     "firstaid:aed-list": Route(perm="firstaid.view", lists="aed", search_param="q", marker=lambda a: a.code),
     "firstaid:aed-export": Route(perm="firstaid.export", lists="aed", search_param="q", marker=lambda a: a.code),
+    "firstaid:aed-geojson": Route(perm="firstaid.export", lists="aed", search_param="q", marker=lambda a: a.code),
     "firstaid:aed-create": Route(perm="firstaid.add"),
     "firstaid:aed-detail": Route(perm="firstaid.view", obj="aed"),
     "firstaid:aed-update": Route(perm="firstaid.change", obj="aed"),

@@ -13,8 +13,8 @@ HEADER = ["设备编号", "位置名称", "责任单位代码", "纬度", "经�
 
 def test_aed_import_all_or_nothing_with_precise_errors(tree, user_factory):
     officer = user_factory(tree.branch_a, "firstaid_officer")
-    good = ["WX-1", "图书馆", tree.unit_a.code, "31.57", "120.30", "学前街1号", "社区", "Mo-Su 09:00-21:00; PH off", "在用",
-            "2027-01-01"]
+    good = ["WX-1", "图书馆", tree.unit_a.code, "31.57", "120.30", "学前街1号", "社区", "Mo-Su 09:00-21:00; PH off",
+            "在用", "2027-01-01"]
     bad_hours = ["WX-2", "体育馆", tree.unit_a.code, "31.58", "120.31", "体育路", "体育场馆", "Mo-Fx 9-5", "", ""]
     other_branch = ["WX-3", "车站", tree.unit_b.code, "31.59", "120.32", "车站路", "地铁站", "24/7", "", ""]
     report = run_import(xlsx_bytes([HEADER, good, bad_hours, other_branch]), "aeds.xlsx", get_kind("aeds"),
