@@ -173,7 +173,8 @@ def seed_sessions(ctx: SeedContext, courses, bases, *, years: int, certified_ses
         unit = ctx.rng.choice(units[branch_id])
         day = today - dt.timedelta(days=ctx.rng.randint(1, 365 * years))
         base = ctx.rng.choice(bases) if bases and ctx.rng.random() < 0.4 else None
-        rows.append((unit.pk, branch_id, courses[code].pk, f"{branches[branch_id].code}-{day:%Y}-{n + 1:06d}", "",
+        number = f"{branches[branch_id].code}-{day:%Y}-{code}{n + 1:06d}"
+        rows.append((unit.pk, branch_id, courses[code].pk, number, "",
                      base.pk if base else None, "base" if base else "community", "" if base else "社区活动室", day, day,
                      size, False, "done", size if code == "PJ" else 0, "", now))
     write_rows(Session, fields, rows)
