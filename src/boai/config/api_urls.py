@@ -15,5 +15,4 @@ router.register("people", PersonViewSet, basename="person")
 for prefix, viewset, basename in firstaid_api.VIEWSETS:
     router.register(prefix, viewset, basename=basename)
 
-urlpatterns = router.urls
-urlpatterns += firstaid_api.public_urlpatterns
+urlpatterns = [*firstaid_api.public_urlpatterns, *router.urls]  # public endpoints first: fewest patterns tried

@@ -22,14 +22,19 @@ from boai.firstaid.models import AED, AEDInspection, AEDUsage, CourseType, Sessi
 from boai.firstaid.views_public import DEFAULT_LIMIT, nearest_payload
 
 
-def _redis_client():
-    """The Redis client behind the default cache, for a one-round-trip INCR+EXPIRE (None otherwise)."""
-    from django.core.cache import cache
-    from django.core.cache.backends.redis import RedisCache
+_redis: list = []  # [client or None], resolved once per process
 
-    if not isinstance(cache, RedisCache):
-        return None
-    return cache._cache.get_client(write=True)
+
+def _redis_client():
+    """The Redis client behind the default cache, for a one-round-trip INCR+EXPIRE (None otherwise).
+    Built once per process: redis-py clients are thread-safe and share the cache's connection pool."""
+    if not _redis:
+        from django.core.cache import caches
+        from django.core.cache.backends.redis import RedisCache
+
+        backend = caches["default"]
+        _redis.append(backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None)
+    return _redis[0]
 
 
 class PublicRateThrottle(BaseThrottle):

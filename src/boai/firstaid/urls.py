@@ -1,16 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from boai.firstaid import views, views_public, views_training
 
 app_name = "firstaid"
 
 public = [
-    path("firstaid/aeds/", views_public.AEDMapPage.as_view(), name="public-aed-map"),
-    path("firstaid/sessions/", views_public.PublicSessionsPage.as_view(), name="public-sessions"),
-    path("firstaid/sessions/<int:pk>/enrol/", views_public.PublicEnrolPage.as_view(), name="public-enrol"),
-    path("firstaid/sessions/<int:pk>/enrolled/", views_public.PublicEnrolledPage.as_view(), name="public-enrolled"),
-    path("firstaid/verify/", views_public.VerifyPage.as_view(), name="public-verify"),
-    path("firstaid/verify/<str:token>/", views_public.VerifyTokenPage.as_view(), name="public-verify-token"),
+    path("aeds/", views_public.AEDMapPage.as_view(), name="public-aed-map"),
+    path("sessions/", views_public.PublicSessionsPage.as_view(), name="public-sessions"),
+    path("sessions/<int:pk>/enrol/", views_public.PublicEnrolPage.as_view(), name="public-enrol"),
+    path("sessions/<int:pk>/enrolled/", views_public.PublicEnrolledPage.as_view(), name="public-enrolled"),
+    path("verify/", views_public.VerifyPage.as_view(), name="public-verify"),
+    path("verify/<str:token>/", views_public.VerifyTokenPage.as_view(), name="public-verify-token"),
 ]
 
 staff = [
@@ -64,4 +64,5 @@ staff = [
     path("targets/set/", views.TargetSetPage.as_view(), name="target-set"),
 ]
 
-urlpatterns = public + [path(f"staff/firstaid/{p.pattern}", p.callback, name=p.name) for p in staff]
+# two prefixes, so that requests for other modules are turned away after one comparison each
+urlpatterns = [path("firstaid/", include(public)), path("staff/firstaid/", include(staff))]
