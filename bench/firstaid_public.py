@@ -173,7 +173,11 @@ def main() -> None:
                   f"{'OK' if rps / base >= 0.5 else 'BELOW GOAL'}")
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 if __name__ == "__main__":

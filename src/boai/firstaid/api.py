@@ -21,7 +21,6 @@ from boai.firstaid.forms import NearestForm
 from boai.firstaid.models import AED, AEDInspection, AEDUsage, CourseType, Session, Target, TrainingBase
 from boai.firstaid.views_public import DEFAULT_LIMIT, nearest_payload
 
-
 _redis: list = []  # [client or None], resolved once per process
 
 
