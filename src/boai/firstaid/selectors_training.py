@@ -7,7 +7,6 @@ import hmac
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from boai.firstaid.models import Certificate, mask_name
@@ -20,14 +19,6 @@ def base_statistics(base, *, year: int) -> dict:
     sessions = base.sessions.filter(starts_on__year=year).count()
     rate = round(100 * days / planned, 1) if planned else None
     return {"open_days": days, "visitors": agg["visitors"] or 0, "opening_rate": rate, "sessions": sessions}
-
-
-def certificates_by_branch_month(*, year: int, certificates: QuerySet) -> dict[tuple[int, int], int]:
-    """Certificates issued per (branch id, month) in `year`, not revoked, from an already restricted
-    queryset; grouped on the certificate's own (branch, issued_on) index."""
-    qs = certificates.filter(issued_on__year=year, revoked_at__isnull=True)
-    rows = qs.annotate(month=ExtractMonth("issued_on")).values("branch_id", "month").annotate(n=Count("id")).order_by()
-    return {(r["branch_id"], r["month"]): r["n"] for r in rows}
 
 
 @dataclass(frozen=True)
@@ -130,5 +121,5 @@ def person_valid_certificates(person) -> QuerySet:
                                       valid_until__gte=timezone.localdate()).select_related("course_type")
 
 
-__all__ = ["Verification", "base_statistics", "certificates_by_branch_month", "certificates_expiring", "mask_name",
+__all__ = ["Verification", "base_statistics", "certificates_expiring", "mask_name",
            "person_valid_certificates", "verify_by_number", "verify_by_token"]
