@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from dataclasses import dataclass
 
@@ -61,11 +62,18 @@ def _ring_batches(max_rings: int):
         yield r, r
 
 
-_cells: dict[int, tuple[float, list[tuple]]] = {}  # cell id -> (expires at, in-service rows): per process
+_cells: dict[int, tuple[float, list[tuple]]] = {}  # cell id -> (expires at, prepared rows): per process
 
 
 def clear_cell_cache() -> None:
     _cells.clear()
+
+
+def _prepared(row: tuple) -> tuple:
+    """(row, latitude in radians, longitude in radians, cos latitude): the haversine terms that do not
+    depend on the query point, computed once per row."""
+    phi = math.radians(row[8])
+    return row, phi, math.radians(row[9]), math.cos(phi)
 
 
 def _rows_in(cells: list[int], base: QuerySet | None) -> list[tuple]:
@@ -74,18 +82,23 @@ def _rows_in(cells: list[int], base: QuerySet | None) -> list[tuple]:
     ttl = settings.BOAI_AED_CELL_CACHE_SECONDS
     if base is not None or ttl <= 0:
         qs = (base if base is not None else AED.objects.all()).filter(status=AEDStatus.IN_SERVICE, cell__in=cells)
-        return list(qs.values_list(*NEAREST_FIELDS))
+        return [_prepared(row) for row in qs.values_list(*NEAREST_FIELDS)]
     now = time.monotonic()
     missing = [c for c in cells if (hit := _cells.get(c)) is None or hit[0] <= now]
     if missing:
         fresh: dict[int, list[tuple]] = {c: [] for c in missing}
         for row in AED.objects.filter(status=AEDStatus.IN_SERVICE, cell__in=missing).values_list(*NEAREST_FIELDS,
                                                                                                  "cell"):
-            fresh[row[-1]].append(row[:-1])
+            fresh[row[-1]].append(_prepared(row[:-1]))
         if len(_cells) > 200_000:
             _cells.clear()
         _cells.update({c: (now + ttl, rows) for c, rows in fresh.items()})
-    return [row for c in cells for row in _cells[c][1]]
+    return [item for c in cells for item in _cells[c][1]]
+
+
+def _half_chord(distance_km: float) -> float:
+    """The haversine term a = sin²(d / 2R) of a distance: comparing a is comparing distances."""
+    return math.sin(min(distance_km / (2 * geo.EARTH_RADIUS_KM), math.pi / 2)) ** 2
 
 
 def nearest_aeds(*, lat: float, lng: float, limit: int = 10, only_open: bool = True,
@@ -94,31 +107,36 @@ def nearest_aeds(*, lat: float, lng: float, limit: int = 10, only_open: bool = T
     """The `limit` nearest in-service AEDs (open at `moment` if `only_open`), nearest first.
 
     Reads ring after ring of grid cells through the (cell, status) index and stops once the
-    k-th match is closer than any unread cell could be: see `boai.firstaid.geo`. Opening hours are
-    evaluated once per distinct expression per call (devices share a handful of schedules).
+    k-th match is closer than any unread cell could be: see `boai.firstaid.geo`. Candidates are
+    ranked by the haversine term a (monotonic in the distance), the distance itself is computed for
+    the results only; opening hours are evaluated once per distinct expression per call.
     """
     moment = openhours.local_minute(moment or timezone.now())
     x, y = geo.cell_xy(lat, lng)
+    phi1, lam1 = math.radians(lat), math.radians(lng)
+    cos1 = math.cos(phi1)
+    a_max = _half_chord(max_radius_km)
     open_cache: dict[str, bool] = {}
-    found: list[NearbyAED] = []
+    found: list[tuple[float, tuple, bool]] = []
     max_rings = int(max_radius_km / (geo.CELL_DEG * geo.KM_PER_DEG_LAT * 0.5)) + 1
     for first, last in _ring_batches(max_rings):
         cells = [c for r in range(first, last + 1) for c in geo.ring(x, y, r)]
-        for row in _rows_in(cells, queryset):
-            distance = geo.haversine_km(lat, lng, row[8], row[9])
-            if distance > max_radius_km:
+        for row, phi2, lam2, cos2 in _rows_in(cells, queryset):
+            a = math.sin((phi2 - phi1) / 2) ** 2 + cos1 * cos2 * math.sin((lam2 - lam1) / 2) ** 2
+            if a > a_max:
                 continue
             is_open = open_cache.get(row[10])
             if is_open is None:
                 is_open = open_cache[row[10]] = openhours.is_open(row[10], moment)
             if only_open and not is_open:
                 continue
-            found.append(NearbyAED(AEDPoint(*row), distance, is_open))
-        found.sort(key=lambda n: n.distance_km)
+            found.append((a, row, is_open))
+        found.sort(key=lambda item: item[0])
         bound = geo.outside_distance_km(lat, lng, last)
-        if len(found) >= limit and found[limit - 1].distance_km <= bound or bound >= max_radius_km:
+        if len(found) >= limit and found[limit - 1][0] <= _half_chord(bound) or bound >= max_radius_km:
             break
-    return found[:limit]
+    return [NearbyAED(AEDPoint(*row), 2 * geo.EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a))), is_open)
+            for a, row, is_open in found[:limit]]
 
 
 def directions_url(*, from_lat: float, from_lng: float, aed: AED) -> str:
