@@ -233,6 +233,26 @@ def seed_instructors(ctx: SeedContext, count: int, offset: int) -> int:
     return len(people)
 
 
+def seed_open_sessions(courses, bases, count: int) -> int:
+    """Upcoming sessions open to public enrolment (what the public page offers)."""
+    today = timezone.localdate()
+    made = 0
+    for n in range(count):
+        base = bases[n % len(bases)] if bases else None
+        if base is None:
+            break
+        org = base.org
+        branch = Org.objects.filter(kind=Kind.BRANCH, path=org.path[: 2 * Org.steplen]).first()
+        day = today + dt.timedelta(days=7 * (n + 1))
+        Session.objects.create(org=org, branch=branch, course_type=courses["CPR" if n % 2 == 0 else "JYY"],
+                               code=f"{org.code}-{day:%Y}-OPEN{n + 1:02d}",
+                               title=f"公益{'CPR+AED' if n % 2 == 0 else '救护员'}培训（第{n + 1}期）",
+                               base=base, venue_kind="base", starts_on=day, ends_on=day, capacity=40,
+                               public_enrolment=True, status="planned")
+        made += 1
+    return made
+
+
 def seed_targets(year: int, *, certified: int, awareness: int) -> None:
     Target.objects.bulk_create([Target(org=b, year=year, certified=certified, awareness=awareness)
                                 for b in _branches()])
@@ -253,6 +273,7 @@ def seed_firstaid(ctx: SeedContext) -> None:
                                  awareness_sessions=30_000 if big else 20, awareness_total=1_500_000 if big else 2_000)
         certificates = seed_certificates(ctx, courses, sessions, 600_000 if big else 60)
         instructors = seed_instructors(ctx, 400 if big else 8, offset=0)
+        seed_open_sessions(courses, bases, 6 if big else 3)
         year = timezone.localdate().year
         seed_targets(year, certified=18_000 if big else 20, awareness=45_000 if big else 300)
     ctx.out(f"firstaid: {aeds} AEDs, {inspections} inspections, {len(sessions)} certified sessions, "

@@ -26,6 +26,10 @@
       L.marker([a.latitude, a.longitude], {title: a.name}).addTo(layer)
         .bindPopup("<strong>" + esc(a.name) + "</strong><br>" + a.distance_m + " m · " + esc(a.open_now ? cfg.labels.open : cfg.labels.closed));
     });
+    if (results.length && here) {  // show the point and every listed AED
+      map.fitBounds(L.latLngBounds(results.map(function (a) { return [a.latitude, a.longitude]; })).extend(here.getLatLng()),
+                    {padding: [24, 24], maxZoom: 17});
+    }
   }
 
   function search(lat, lng) {
