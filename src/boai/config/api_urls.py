@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from boai.accounts.api import UserViewSet
+from boai.firstaid import api_urls as firstaid_api
 from boai.orgs.api import OrgViewSet
 from boai.people.api import PersonViewSet
 
@@ -11,5 +12,7 @@ router.include_root_view = False
 router.register("orgs", OrgViewSet, basename="org")
 router.register("users", UserViewSet, basename="user")
 router.register("people", PersonViewSet, basename="person")
+for prefix, viewset, basename in firstaid_api.VIEWSETS:
+    router.register(prefix, viewset, basename=basename)
 
-urlpatterns = router.urls
+urlpatterns = [*firstaid_api.public_urlpatterns, *router.urls]  # public endpoints first: fewest patterns tried

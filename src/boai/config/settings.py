@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "boai.accounts",
     "boai.people",
     "boai.ledger",
+    "boai.firstaid",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,21 @@ DEFAULT_FROM_EMAIL = env_str("BOAI_DEFAULT_FROM_EMAIL", "boai@localhost")
 BOAI_SMS_BACKEND = env_str("BOAI_SMS_BACKEND", "boai.core.sms.FileSmsBackend")
 BOAI_SMS_DIR = Path(env_str("BOAI_SMS_DIR", str(VAR_DIR / "sms")))
 BOAI_SITE_URL = env_str("BOAI_SITE_URL", "http://127.0.0.1:8000")
+
+# --- First aid and the public AED map ---------------------------------------------------------
+BOAI_MAP_TILE_URL = env_str("BOAI_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BOAI_MAP_TILE_ATTRIBUTION = env_str("BOAI_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+BOAI_MAP_CENTER = [float(v) for v in env_list("BOAI_MAP_CENTER", ["31.5689", "120.2991"])]  # lat, lng (Wuxi)
+BOAI_DIRECTIONS_URL = env_str(
+    "BOAI_DIRECTIONS_URL",
+    "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route={from_lat},{from_lng};{lat},{lng}",
+)
+BOAI_PUBLIC_HOLIDAYS = env_list("BOAI_PUBLIC_HOLIDAYS")  # "2027-01-01,2027-02-06..2027-02-14"; empty = built-in
+BOAI_CERTIFICATE_NUMBER_PATTERN = env_str("BOAI_CERTIFICATE_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
+BOAI_AED_EXPIRY_WARNING_DAYS = env_int("BOAI_AED_EXPIRY_WARNING_DAYS", 30)
+BOAI_CERTIFICATE_REMINDER_DAYS = env_int("BOAI_CERTIFICATE_REMINDER_DAYS", 60)
+# per-process cache of AED grid cells for the public nearest-AED search (0 turns it off)
+BOAI_AED_CELL_CACHE_SECONDS = env_int("BOAI_AED_CELL_CACHE_SECONDS", 0 if TESTING else 30)
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
