@@ -5,11 +5,20 @@ from rest_framework.routers import DefaultRouter
 from boai.accounts.api import UserViewSet
 from boai.orgs.api import OrgViewSet
 from boai.people.api import PersonViewSet
+from boai.volunteers import api as volunteers_api
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("orgs", OrgViewSet, basename="org")
 router.register("users", UserViewSet, basename="user")
 router.register("people", PersonViewSet, basename="person")
+router.register("volunteers", volunteers_api.VolunteerViewSet, basename="volunteer")
+router.register("volunteer-teams", volunteers_api.TeamViewSet, basename="volunteer-team")
+router.register("volunteer-activities", volunteers_api.ActivityViewSet, basename="volunteer-activity")
+router.register("volunteer-signups", volunteers_api.SignupViewSet, basename="volunteer-signup")
+router.register("volunteer-records", volunteers_api.RecordViewSet, basename="volunteer-record")
+router.register("members", volunteers_api.MemberViewSet, basename="member")
+router.register("volunteer-certificates", volunteers_api.CertificateViewSet, basename="volunteer-certificate")
+router.register("me", volunteers_api.MeViewSet, basename="me")
 
 urlpatterns = router.urls

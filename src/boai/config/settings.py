@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "boai.orgs",
     "boai.accounts",
     "boai.people",
+    "boai.volunteers",
 ]
 
 MIDDLEWARE = [
