@@ -112,7 +112,7 @@ def activity_create(*, actor, org, data: ActivityData, publish: bool = False) ->
 
 
 def _locked(activity: Activity) -> Activity:
-    return Activity.objects.select_for_update().select_related("org", "team").get(pk=activity.pk)
+    return Activity.objects.select_for_update(of=("self",)).select_related("org", "team").get(pk=activity.pk)
 
 
 @transaction.atomic
@@ -231,7 +231,7 @@ def _release(activity: Activity, *, held: bool, actor) -> None:
 def _promote(activity: Activity, actor) -> list[Signup]:
     promoted = []
     while activity.taken < activity.capacity:
-        head = (Signup.objects.select_for_update().filter(activity=activity, status=Signup.Status.WAITING)
+        head = (Signup.objects.select_for_update(of=("self",)).filter(activity=activity, status=Signup.Status.WAITING)
                 .order_by("queued_at", "id").select_related("volunteer__user").first())
         if head is None:
             break
@@ -259,7 +259,7 @@ def _leader_check(actor, activity: Activity) -> None:
 def signup_cancel(*, actor, signup: Signup, reason: str = "") -> Signup:
     """Cancelled by the volunteer themself (before the start) or by the activity's leader."""
     activity = _locked(signup.activity)
-    signup = Signup.objects.select_for_update().select_related("volunteer").get(pk=signup.pk)
+    signup = Signup.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=signup.pk)
     is_self = actor is not None and signup.volunteer.user_id == actor.pk
     if not is_self:
         _leader_check(actor, activity)
@@ -282,7 +282,7 @@ def signup_cancel(*, actor, signup: Signup, reason: str = "") -> Signup:
 def signup_decide(*, actor, signup: Signup, approve: bool, reason: str = "") -> Signup:
     """A leader accepts or refuses a sign-up waiting for approval (its place was held meanwhile)."""
     activity = _locked(signup.activity)
-    signup = Signup.objects.select_for_update().select_related("volunteer__user").get(pk=signup.pk)
+    signup = Signup.objects.select_for_update(of=("self",)).select_related("volunteer__user").get(pk=signup.pk)
     _leader_check(actor, activity)
     if signup.status != Signup.Status.PENDING:
         raise ValidationError(_("This sign-up is not waiting for approval."))

@@ -94,15 +94,15 @@ def _award(awards: list[StarAward], actor) -> int:
 def stars_finalise(*, actor=None, today: dt.date | None = None) -> int:
     """Award every level whose public notice has ended without withdrawal (a daily job)."""
     today = today or timezone.localdate()
-    due = list(StarAward.objects.select_for_update().filter(status=StarAward.Status.NOTICE, notice_ends__lt=today)
-               .order_by("volunteer_id", "level"))
+    due = list(StarAward.objects.select_for_update(of=("self",))
+               .filter(status=StarAward.Status.NOTICE, notice_ends__lt=today).order_by("volunteer_id", "level"))
     return _award(due, actor)
 
 
 @transaction.atomic
 def star_withdraw(*, actor, award: StarAward, reason: str) -> StarAward:
     """An objection during the public notice upheld: the level is not awarded."""
-    award = StarAward.objects.select_for_update().select_related("volunteer__org").get(pk=award.pk)
+    award = StarAward.objects.select_for_update(of=("self",)).select_related("volunteer__org").get(pk=award.pk)
     require(actor, "volunteers.review", award.volunteer.org)
     if award.status != StarAward.Status.NOTICE:
         raise ValidationError(_("Only a level in public notice can be withdrawn."))
@@ -162,7 +162,7 @@ def policy_update(*, actor, org: Org, star_thresholds: list, notice_days: int, p
         errors["active_min_months"] = [_("At most the number of months in the window.")]
     if errors:
         raise ValidationError(errors)
-    policy = IncentivePolicy.objects.select_for_update().filter(org=org).first() or IncentivePolicy(org=org)
+    policy = IncentivePolicy.objects.select_for_update(of=("self",)).filter(org=org).first() or IncentivePolicy(org=org)
     before = policy.snapshot() if policy.pk else {}
     policy.star_thresholds = [int(t) if t == int(t) else float(t) for t in thresholds]
     policy.notice_days, policy.points_per_hour = notice_days, points_per_hour
@@ -184,7 +184,7 @@ def hours_rule_save(*, actor, org: Org, activity_type: str, rounding_minutes: in
         raise ValidationError({"daily_cap_hours": _("A daily cap is between 0.5 and 24 hours.")})
     if minimum_minutes > 24 * 60:
         raise ValidationError({"minimum_minutes": _("The minimum cannot exceed a day.")})
-    rule = HoursRule.objects.select_for_update().filter(org=org, activity_type=activity_type).first()
+    rule = HoursRule.objects.select_for_update(of=("self",)).filter(org=org, activity_type=activity_type).first()
     before = rule.snapshot() if rule else {}
     rule = rule or HoursRule(org=org, activity_type=activity_type)
     rule.rounding_minutes, rule.rounding, rule.minimum_minutes = rounding_minutes, rounding, minimum_minutes
@@ -227,8 +227,8 @@ def reward_save(*, actor, org: Org, name: str, points_cost: int, description: st
 def redemption_request(*, actor, reward: Reward) -> Redemption:
     """The volunteer exchanges points for a reward of their branch (or the city's); points are held at once."""
     volunteer = own_volunteer(actor)
-    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
-    reward = Reward.objects.select_for_update().get(pk=reward.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
+    reward = Reward.objects.select_for_update(of=("self",)).get(pk=reward.pk)
     if not reward.is_active or not volunteer.org.path.startswith(reward.org.path):
         raise ValidationError(_("This reward is not available to you."))
     if reward.stock is not None and reward.stock < 1:
@@ -250,7 +250,7 @@ def redemption_request(*, actor, reward: Reward) -> Redemption:
 @transaction.atomic
 def redemption_decide(*, actor, redemption: Redemption, fulfil: bool) -> Redemption:
     """Handed over, or cancelled (the points and the stock come back)."""
-    redemption = Redemption.objects.select_for_update().select_related("volunteer__org", "reward").get(
+    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("volunteer__org", "reward").get(
         pk=redemption.pk)
     require(actor, "volunteers.change", redemption.volunteer.org)
     if redemption.status != Redemption.Status.REQUESTED:
@@ -319,7 +319,7 @@ def certificate_issue(*, actor, volunteer: Volunteer, period_start: dt.date, per
 
 @transaction.atomic
 def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
-    certificate = Certificate.objects.select_for_update().select_related("org").get(pk=certificate.pk)
+    certificate = Certificate.objects.select_for_update(of=("self",)).select_related("org").get(pk=certificate.pk)
     require(actor, "volunteers.change", certificate.org)
     if certificate.revoked_at:
         raise ValidationError(_("This certificate is revoked already."))

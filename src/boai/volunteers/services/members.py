@@ -72,7 +72,7 @@ def next_member_no(*, org: Org, kind: str, on: dt.date) -> str:
     values = {"division": branch.division_code or branch.code, "year": on.year,
               "kind": "G" if kind == Member.Kind.GROUP else "P", "branch": branch.code}
     key, template = _prefix_and_format(conf.member_no_pattern(), values)
-    counter, _created = MemberNumberCounter.objects.select_for_update().get_or_create(prefix=key[:32])
+    counter, _created = MemberNumberCounter.objects.select_for_update(of=("self",)).get_or_create(prefix=key[:32])
     while True:
         counter.last += 1
         number = template.format(seq=counter.last)
@@ -145,7 +145,7 @@ def person_for_member(*, actor, org, name, id_type, id_number, mobile):
 @transaction.atomic
 def member_update(*, actor, member: Member, group_name: str = "", credit_code: str = "", contact_name: str = "",
                   contact_mobile: str | None = None, note: str = "") -> Member:
-    member = Member.objects.select_for_update().select_related("org", "person").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org", "person").get(pk=member.pk)
     require(actor, "volunteers.change", member.org)
     before = member.snapshot()
     if member.kind == Member.Kind.GROUP:
@@ -161,7 +161,7 @@ def member_update(*, actor, member: Member, group_name: str = "", credit_code: s
 
 @transaction.atomic
 def member_withdraw(*, actor, member: Member, reason: str) -> Member:
-    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
     require(actor, "volunteers.change", member.org)
     if member.status == Member.Status.WITHDRAWN:
         raise ValidationError(_("This member has withdrawn already."))
@@ -179,7 +179,7 @@ def member_withdraw(*, actor, member: Member, reason: str) -> Member:
 def dues_pay(*, actor, member: Member, amount: Decimal, paid_on: dt.date, years: int = 1, method: str = "transfer",
              receipt_no: str = "") -> DuesPayment:
     """Record dues; the term is extended by `years` from its current end (or from today if it lapsed)."""
-    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
     require(actor, "volunteers.change", member.org)
     errors = {}
     if member.status == Member.Status.WITHDRAWN:
@@ -209,7 +209,7 @@ def dues_pay(*, actor, member: Member, amount: Decimal, paid_on: dt.date, years:
 @transaction.atomic
 def exemption_grant(*, actor, member: Member, reason: str, starts_on: dt.date, ends_on: dt.date) -> DuesExemption:
     """Dues waived for a period (hardship, honorary members...): the membership does not lapse meanwhile."""
-    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
     require(actor, "volunteers.review", member.org)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end is before the start.")})

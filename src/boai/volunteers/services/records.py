@@ -100,7 +100,7 @@ def attendance_scan(*, actor, activity: Activity, window, token: str) -> Service
     window = qr.verify(activity, window, token)
     _confirmed(activity, volunteer)
     now = timezone.now()
-    record = (ServiceRecord.objects.select_for_update().filter(activity=activity, volunteer=volunteer,
+    record = (ServiceRecord.objects.select_for_update(of=("self",)).filter(activity=activity, volunteer=volunteer,
                                                                corrects__isnull=True).first())
     if record is None:
         _in_time(activity, now, checking_in=True)
@@ -131,7 +131,7 @@ def attendance_manual(*, actor, activity: Activity, volunteer: Volunteer, check_
         raise ValidationError({"check_in_at": _("Times cannot be in the future.")})
     if check_in_at < activity.starts_at - dt.timedelta(days=1) or check_in_at > activity.ends_at + CHECKOUT_LATE:
         raise ValidationError({"check_in_at": _("The check-in time is far outside the activity's time.")})
-    record = (ServiceRecord.objects.select_for_update().filter(activity=activity, volunteer=volunteer,
+    record = (ServiceRecord.objects.select_for_update(of=("self",)).filter(activity=activity, volunteer=volunteer,
                                                                corrects__isnull=True).first())
     if record is None:
         record = _open(activity, volunteer, check_in_at, actor=actor, source=ServiceRecord.Source.MANUAL)
@@ -180,17 +180,18 @@ def records_certify(*, actor, records: Iterable[ServiceRecord]) -> list[ServiceR
     """Certify checked-out records: their hours count from now on, points are earned and star levels
     are checked. Locks: the records, then their volunteers in id order (a fixed order)."""
     ids = sorted(r.pk for r in records)
-    locked = list(ServiceRecord.objects.select_for_update().filter(pk__in=ids).select_related("org").order_by("pk"))
+    locked = list(ServiceRecord.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+                  .select_related("org").order_by("pk"))
     for record in locked:
         require(actor, "volunteers.change", record.org)
         if record.status != Status.RECORDED:
             raise ValidationError(_("Record #%(n)d is not waiting for certification.") % {"n": record.pk})
     volunteer_ids = sorted({r.volunteer_id for r in locked})
-    list(Volunteer.objects.select_for_update().filter(pk__in=volunteer_ids).order_by("pk").values_list("pk"))
+    list(Volunteer.objects.select_for_update(of=("self",)).filter(pk__in=volunteer_ids).order_by("pk").values_list("pk"))
     policy, now = policy_for(), timezone.now()
     for record in locked:
         if record.corrects_id:
-            _retire(ServiceRecord.objects.select_for_update().get(pk=record.corrects_id), actor)
+            _retire(ServiceRecord.objects.select_for_update(of=("self",)).get(pk=record.corrects_id), actor)
         record.status, record.certified_by, record.certified_at = Status.CERTIFIED, actor, now
         record.save(update_fields=["status", "certified_by", "certified_at"])
         _credit(record.volunteer_id, record.hours)
@@ -215,7 +216,7 @@ def _tell_certified(volunteer: Volunteer, records: list[ServiceRecord]) -> None:
 
 @transaction.atomic
 def record_reject(*, actor, record: ServiceRecord, reason: str) -> ServiceRecord:
-    record = ServiceRecord.objects.select_for_update().select_related("org").get(pk=record.pk)
+    record = ServiceRecord.objects.select_for_update(of=("self",)).select_related("org").get(pk=record.pk)
     require(actor, "volunteers.change", record.org)
     if record.status not in (Status.RECORDED, Status.OPEN):
         raise ValidationError(_("Only records not yet certified can be rejected; correct certified ones."))
@@ -234,7 +235,7 @@ def record_reject(*, actor, record: ServiceRecord, reason: str) -> ServiceRecord
 def record_correct(*, actor, record: ServiceRecord, check_in_at: dt.datetime, check_out_at: dt.datetime,
                    reason: str) -> ServiceRecord:
     """A new record with the right times that references the wrong one; it counts once certified."""
-    old = ServiceRecord.objects.select_for_update().select_related("org", "activity").get(pk=record.pk)
+    old = ServiceRecord.objects.select_for_update(of=("self",)).select_related("org", "activity").get(pk=record.pk)
     require(actor, "volunteers.change", old.org)
     reason = " ".join(reason.split())
     if old.status not in (Status.RECORDED, Status.CERTIFIED):

@@ -49,7 +49,7 @@ def team_create(*, actor, org, name: str, speciality: str, description: str = ""
 @transaction.atomic
 def team_update(*, actor, team: Team, name: str, speciality: str, description: str = "",
                 founded_on: dt.date | None = None, is_active: bool = True) -> Team:
-    team = Team.objects.select_for_update().select_related("org").get(pk=team.pk)
+    team = Team.objects.select_for_update(of=("self",)).select_related("org").get(pk=team.pk)
     require(actor, "volunteers.change", team.org)
     before = team.snapshot()
     for key, value in {**_clean_team(name, speciality), "description": description.strip(),
@@ -64,7 +64,7 @@ def team_update(*, actor, team: Team, name: str, speciality: str, description: s
 @transaction.atomic
 def team_member_add(*, actor, team: Team, volunteer: Volunteer, role: str = TeamMembership.Role.MEMBER,
                     joined_on: dt.date | None = None) -> TeamMembership:
-    team = Team.objects.select_for_update().select_related("org").get(pk=team.pk)
+    team = Team.objects.select_for_update(of=("self",)).select_related("org").get(pk=team.pk)
     require(actor, "volunteers.change", team.org)
     if actor is not None and not org_in_scope(volunteer.org, actor):
         raise ValidationError({"volunteer": _("This volunteer is outside your organisation's scope.")})
@@ -84,7 +84,8 @@ def team_member_add(*, actor, team: Team, volunteer: Volunteer, role: str = Team
 @transaction.atomic
 def team_member_leave(*, actor, membership: TeamMembership, reason: str = "",
                       left_on: dt.date | None = None) -> TeamMembership:
-    membership = TeamMembership.objects.select_for_update().select_related("team__org").get(pk=membership.pk)
+    membership = (TeamMembership.objects.select_for_update(of=("self",)).select_related("team__org")
+                  .get(pk=membership.pk))
     require(actor, "volunteers.change", membership.team.org)
     if membership.left_on is not None:
         raise ValidationError(_("This volunteer has left the team already."))

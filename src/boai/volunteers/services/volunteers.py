@@ -234,7 +234,7 @@ def _update(actor, volunteer: Volunteer, fields: dict, action: str) -> Volunteer
 
 @transaction.atomic
 def volunteer_update(*, actor, volunteer: Volunteer, profile: Profile, org=None) -> Volunteer:
-    volunteer = Volunteer.objects.select_for_update().select_related("org", "person").get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "person").get(pk=volunteer.pk)
     require(actor, "volunteers.change", volunteer.org)
     fields = profile.clean()
     if org is not None and org.pk != volunteer.org_id:
@@ -246,7 +246,7 @@ def volunteer_update(*, actor, volunteer: Volunteer, profile: Profile, org=None)
 @transaction.atomic
 def volunteer_update_self(*, actor, profile: Profile) -> Volunteer:
     volunteer = own_volunteer(actor)
-    volunteer = Volunteer.objects.select_for_update().select_related("org", "person").get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "person").get(pk=volunteer.pk)
     fields = profile.clean()
     fields.pop("note")
     return _update(actor, volunteer, fields, "volunteers.volunteer.update_self")
@@ -255,7 +255,8 @@ def volunteer_update_self(*, actor, profile: Profile) -> Volunteer:
 @transaction.atomic
 def volunteer_review(*, actor, volunteer: Volunteer, approve: bool, reason: str = "") -> Volunteer:
     """The branch accepts or refuses a self-registration; the volunteer is told either way."""
-    volunteer = Volunteer.objects.select_for_update().select_related("org", "person", "user").get(pk=volunteer.pk)
+    volunteer = (Volunteer.objects.select_for_update(of=("self",)).select_related("org", "person", "user")
+                 .get(pk=volunteer.pk))
     require(actor, "volunteers.review", volunteer.org)
     if volunteer.status != Volunteer.Status.PENDING:
         raise ValidationError(_("This registration has been reviewed already."))
@@ -282,7 +283,7 @@ def volunteer_review(*, actor, volunteer: Volunteer, approve: bool, reason: str 
 @transaction.atomic
 def volunteer_set_status(*, actor, volunteer: Volunteer, status: str, reason: str = "") -> Volunteer:
     """Active ⇄ inactive, or withdrawn (reviews of pending registrations go through volunteer_review)."""
-    volunteer = Volunteer.objects.select_for_update().select_related("org", "person").get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "person").get(pk=volunteer.pk)
     require(actor, "volunteers.change", volunteer.org)
     allowed = {Volunteer.Status.ACTIVE, Volunteer.Status.INACTIVE, Volunteer.Status.WITHDRAWN}
     if status not in allowed or volunteer.status in (Volunteer.Status.PENDING, Volunteer.Status.REJECTED):

@@ -263,7 +263,8 @@ class ReportsPage(PermissionMixin, TemplateView):
                                      "yAxis": {"type": "value"}, "tooltip": {},
                                      "series": [{"type": "bar", "data": [s["count"] for s in stars]}]},
             teams=reports.hours_by_team(user=user, since=reports.month_start(months - 1)),
-            counts=counts, inactive=counts.get("inactive", 0) + counts.get("withdrawn", 0), active=active, policy=policy,
+            counts=counts, inactive=counts.get("inactive", 0) + counts.get("withdrawn", 0), active=active,
+            policy=policy,
             today=timezone.localdate(), **kwargs)
 
 
