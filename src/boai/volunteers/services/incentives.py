@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,28 +118,38 @@ def star_withdraw(*, actor, award: StarAward, reason: str) -> StarAward:
     return award
 
 
+def level_case(thresholds: Sequence, field: str) -> Case:
+    """The star level of an hours expression, computed in the database."""
+    whens = [When(**{f"{field}__gte": Decimal(str(t))}, then=Value(level))
+             for level, t in sorted(enumerate(thresholds, start=1), reverse=True)]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
 def stars_recompute_all(*, actor=None, batch: int = 5000) -> dict:
-    """Recompute every volunteer's certified hours from the records (one aggregate query), write the
-    ones that differ, and open public notices for newly reached levels. Nightly, and after imports."""
+    """Recompute every volunteer's certified hours from the records and open public notices for newly
+    reached levels (nightly, and after imports). One aggregate query (volunteers LEFT JOIN records,
+    grouped) returns only the volunteers whose stored hours differ or who reached a higher level; the
+    writes are for those few."""
     policy = policy_for()
-    totals = dict(ServiceRecord.objects.filter(status=ServiceRecord.Status.CERTIFIED).order_by()
-                  .values_list("volunteer_id").annotate(s=Sum("hours")))
-    reached = dict(StarAward.objects.exclude(status=StarAward.Status.WITHDRAWN).order_by()
-                   .values_list("volunteer_id").annotate(m=Max("level")))
-    changed, notices, today = [], [], timezone.localdate()
-    for pk, hours, star in Volunteer.objects.values_list("pk", "certified_hours", "star_level").iterator(20000):
-        total = totals.get(pk) or Decimal("0.00")
-        if total != hours:
-            changed.append(Volunteer(pk=pk, certified_hours=total))
-        level = level_for(total, policy.star_thresholds)
-        if level > max(star, reached.get(pk, 0)):
-            notices.append(_notice(Volunteer(pk=pk, certified_hours=total), level, policy, today))
+    certified = Sum("records__hours", filter=Q(records__status=ServiceRecord.Status.CERTIFIED))
+    rows = list(Volunteer.objects.order_by()
+                .annotate(total=Coalesce(certified, Value(Decimal("0.00"))))
+                .annotate(level=level_case(policy.star_thresholds, "total"))
+                .filter(~Q(total=F("certified_hours")) | Q(level__gt=F("star_level")))
+                .values_list("pk", "total", "certified_hours", "star_level", "level"))
+    changed = [Volunteer(pk=pk, certified_hours=total) for pk, total, stored, _s, _l in rows if total != stored]
+    rising = {pk: (total, level) for pk, total, _h, star, level in rows if level > star}
+    reached = dict(StarAward.objects.filter(volunteer_id__in=list(rising)).exclude(status=StarAward.Status.WITHDRAWN)
+                   .order_by().values_list("volunteer_id").annotate(m=Max("level"))) if rising else {}
+    today = timezone.localdate()
+    notices = [_notice(Volunteer(pk=pk, certified_hours=total), level, policy, today)
+               for pk, (total, level) in rising.items() if level > reached.get(pk, 0)]
     with transaction.atomic():
         Volunteer.objects.bulk_update(changed, ["certified_hours"], batch_size=batch)
         StarAward.objects.bulk_create(notices, batch_size=batch)
         audit_record(actor=actor, action="volunteers.star.recompute", object_type="volunteers.volunteer",
                      object_repr=_("all volunteers"), after={"hours_changed": len(changed), "notices": len(notices)})
-        if policy.notice_days == 0:
+        if policy.notice_days == 0 and notices:
             _award(list(StarAward.objects.filter(status=StarAward.Status.NOTICE)), actor)
     return {"hours_changed": len(changed), "notices": len(notices)}
 
