@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -137,7 +137,7 @@ def stars_recompute_all(*, actor=None, batch: int = 5000) -> dict:
                 .annotate(level=level_case(policy.star_thresholds, "total"))
                 .filter(~Q(total=F("certified_hours")) | Q(level__gt=F("star_level")))
                 .values_list("pk", "total", "certified_hours", "star_level", "level"))
-    changed = [Volunteer(pk=pk, certified_hours=total) for pk, total, stored, _s, _l in rows if total != stored]
+    changed = [pk for pk, total, stored, _s, _l in rows if total != stored]
     rising = {pk: (total, level) for pk, total, _h, star, level in rows if level > star}
     reached = dict(StarAward.objects.filter(volunteer_id__in=list(rising)).exclude(status=StarAward.Status.WITHDRAWN)
                    .order_by().values_list("volunteer_id").annotate(m=Max("level"))) if rising else {}
@@ -145,7 +145,11 @@ def stars_recompute_all(*, actor=None, batch: int = 5000) -> dict:
     notices = [_notice(Volunteer(pk=pk, certified_hours=total), level, policy, today)
                for pk, (total, level) in rising.items() if level > reached.get(pk, 0)]
     with transaction.atomic():
-        Volunteer.objects.bulk_update(changed, ["certified_hours"], batch_size=batch)
+        own_total = (ServiceRecord.objects.filter(volunteer=OuterRef("pk"), status=ServiceRecord.Status.CERTIFIED)
+                     .order_by().values("volunteer").annotate(s=Sum("hours")).values("s"))
+        for start in range(0, len(changed), batch):  # recomputed in the database, from the records themselves
+            Volunteer.objects.filter(pk__in=changed[start:start + batch]).update(
+                certified_hours=Coalesce(Subquery(own_total), Value(Decimal("0.00"))))
         StarAward.objects.bulk_create(notices, batch_size=batch)
         audit_record(actor=actor, action="volunteers.star.recompute", object_type="volunteers.volunteer",
                      object_repr=_("all volunteers"), after={"hours_changed": len(changed), "notices": len(notices)})
