@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.orgs.selectors import org_choices_for
 from boai.volunteers.codes import Skill, Speciality
@@ -93,7 +94,7 @@ class CertificateFilter(ScopedFilterSet):
 
 
 class MemberFilter(ScopedFilterSet):
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Member.Kind.choices)
+    kind = django_filters.ChoiceFilter(label=pgettext_lazy("member", "Kind"), choices=Member.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Member.Status.choices)
     expires_before = django_filters.DateFilter(label=_("Expires by"), field_name="term_end", lookup_expr="lte")
 

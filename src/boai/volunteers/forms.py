@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.orgs.models import Kind, Org
 from boai.orgs.selectors import org_choices_for
@@ -82,7 +83,7 @@ def unit_choices():
 
 class RegistrationForm(ProfileForm):
     unit = forms.TypedChoiceField(label=_("Unit you volunteer with"), coerce=int, choices=())
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices, initial=IdType.RESIDENT)
     id_number = forms.CharField(label=_("ID number"), max_length=40,
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
@@ -119,7 +120,7 @@ class RegistrationForm(ProfileForm):
 
 class VolunteerCreateForm(ProfileForm):
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Org.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices, initial=IdType.RESIDENT)
     id_number = forms.CharField(label=_("ID number"), max_length=40)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
@@ -193,7 +194,7 @@ class VolunteerLookupField(forms.CharField):
 
 class TeamMemberForm(forms.Form):
     volunteer = VolunteerLookupField(label=_("Volunteer"), max_length=40)
-    role = forms.ChoiceField(label=_("Role"), choices=TeamMembership.Role.choices)
+    role = forms.ChoiceField(label=pgettext_lazy("team", "Role"), choices=TeamMembership.Role.choices)
     joined_on = date_field(_("Joined"), initial=timezone.localdate)
 
     def __init__(self, *args, user, **kwargs):
@@ -319,7 +320,7 @@ class PeriodForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Member.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("member", "Kind"), choices=Member.Kind.choices)
     org = forms.ModelChoiceField(label=_("Joining unit"), queryset=Org.objects.none())
     joined_on = date_field(_("Joined"), initial=timezone.localdate)
     years = forms.IntegerField(label=_("Term (years)"), min_value=1, max_value=10, initial=1)

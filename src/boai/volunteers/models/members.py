@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.core.fields import EncryptedTextField
 from boai.core.scoping import ScopedManager
@@ -18,11 +19,12 @@ class Member(models.Model):
         GROUP = "group", _("Group member")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("volunteer status", "Active")
         LAPSED = "lapsed", _("Lapsed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    kind = models.CharField(pgettext_lazy("member", "kind"), max_length=10, choices=Kind.choices,
+                            default=Kind.INDIVIDUAL)
     person = models.OneToOneField("people.Person", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="member", verbose_name=_("person"))
     group_name = models.CharField(_("organisation name"), max_length=100, blank=True, default="")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.core.fields import EncryptedTextField
 from boai.core.scoping import ScopedManager
@@ -18,8 +19,8 @@ class Volunteer(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
-        ACTIVE = "active", _("Active")
-        INACTIVE = "inactive", _("Inactive")
+        ACTIVE = "active", pgettext_lazy("volunteer status", "Active")
+        INACTIVE = "inactive", pgettext_lazy("volunteer status", "Inactive")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REJECTED = "rejected", _("Rejected")
 
@@ -162,7 +163,7 @@ class TeamMembership(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="team_memberships")
-    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(pgettext_lazy("team", "role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("joined"))
     left_on = models.DateField(_("left"), null=True, blank=True)
     left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True, default="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import segno
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ServiceFormPage
 from boai.volunteers import services
@@ -15,8 +16,8 @@ from boai.volunteers.views.common import ObjectActionPage, person_search
 
 MEMBER_COLUMNS = (
     Column("member_no", _("Member number"), link=True),
-    Column("name", _("Name"), accessor="display_name"),
-    Column("kind", _("Kind"), accessor="get_kind_display"),
+    Column("name", pgettext_lazy("person", "Name"), accessor="display_name"),
+    Column("kind", pgettext_lazy("member", "Kind"), accessor="get_kind_display"),
     Column("org", _("Joining unit"), accessor="org.name"),
     Column("term_end", _("Valid until")),
     Column("status", _("Status"), accessor="get_status_display"),

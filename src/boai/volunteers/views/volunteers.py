@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ServiceFormPage
 from boai.volunteers import selectors, services
@@ -28,7 +29,7 @@ def _stars(level: int) -> str:
 
 
 VOLUNTEER_COLUMNS = (
-    Column("name", _("Name"), accessor="person.name", link=True),
+    Column("name", pgettext_lazy("person", "Name"), accessor="person.name", link=True),
     Column("id_number", _("ID number"), accessor="person.id_number_masked"),
     Column("org", _("Organisation"), accessor="org.name"),
     Column("status", _("Status"), accessor="get_status_display"),
