@@ -45,8 +45,8 @@ test: install
 	BOAI_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 lint: install
-	$(BIN)/ruff check src verifier bench
-	$(BIN)/bandit -q -c pyproject.toml -r src verifier
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r $$(ls -d src verifier 2>/dev/null)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 messages: install

@@ -5,8 +5,9 @@ gives a reason (audited)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView
 
 from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
@@ -16,7 +17,7 @@ from boai.people.forms import PersonForm, PersonUpdateForm, RevealForm
 from boai.people.models import Person
 
 PERSON_COLUMNS = (
-    Column("name", _("Name"), link=True),
+    Column("name", pgettext_lazy("person", "Name"), link=True),
     Column("id_type", _("ID type"), accessor="get_id_type_display"),
     Column("id_number_masked", _("ID number")),
     Column("gender", _("Gender"), accessor="get_gender_display"),
@@ -25,14 +26,6 @@ PERSON_COLUMNS = (
     Column("org", _("Organisation"), accessor="org.name"),
 )
 REVEAL_LABELS = {"id_number": _("ID number"), "mobile": _("Mobile number"), "address": _("Address")}
-
-
-def import_url() -> str | None:
-    """The Excel engine's import page for people, when the engine is installed."""
-    try:
-        return reverse("tabular:import", kwargs={"kind": "people"})
-    except NoReverseMatch:
-        return None
 
 
 class PeopleQuerysetMixin:
@@ -49,20 +42,18 @@ class PeopleQuerysetMixin:
 
 class PersonListPage(PeopleQuerysetMixin, ListPage):
     title = _("Person registry")
-    template_name = "people/list.html"
+    import_kind = "people"
     filterset_class = PersonFilter
     columns = PERSON_COLUMNS
-    search_placeholder = _("Name, or a full ID number or mobile number")
+    search_placeholder = _("Name (from its beginning), or a full ID number or mobile number")
     export_url_name = "people:export"
     create_url_name = "people:create"
     create_permission = "people.add"
     empty_text = _("No one is registered here yet.")
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
         ctx = super().get_context_data(**kwargs)
-        ctx["import_url"] = import_url() if user.has_perm("people.import") else None
-        ctx["export_url_name"] = self.export_url_name if user.has_perm("people.export") else None
+        ctx["export_url_name"] = self.export_url_name if self.request.user.has_perm("people.export") else None
         return ctx
 
 
@@ -142,7 +133,10 @@ class PersonRevealPage(ScopedObjectMixin, FormView):
         return [partial] if self.request.htmx else ["people/reveal.html"]
 
     def get_initial(self):
-        return {"field": self.request.GET.get("field", "id_number")}
+        field = self.request.GET.get("field", "id_number")
+        if field not in REVEAL_LABELS:
+            raise Http404
+        return {"field": field}
 
     def form_valid(self, form):
         field = form.cleaned_data["field"]

@@ -1,0 +1,62 @@
+"""Rate limits for public pages that are not DRF views (DRF views use the `public` throttle).
+
+A fixed-window counter in the cache (Redis in production, shared by all app servers), keyed by the
+client address as nginx reports it. Over the limit: 429 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from boai.core.middleware import client_ip
+
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, _, unit = rate.partition("/")
+    return int(count), _UNITS[unit]
+
+
+def hit(scope: str, key: str, rate: str) -> int | None:
+    """Count one request; the seconds to wait when over the limit, else None."""
+    limit, window = parse_rate(rate)
+    now = int(time.time())
+    bucket = now // window
+    cache_key = f"rl:{scope}:{key}:{bucket}"
+    cache.add(cache_key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(cache_key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        return (bucket + 1) * window - now
+    return None
+
+
+def ratelimit(scope: str, rate: str | None = None):
+    """Decorate a view function (or `dispatch`) to limit requests per client address."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            request = args[0] if not hasattr(args[0], "request") else args[0].request
+            wait = hit(scope, client_ip(request) or "unknown", rate or settings.REST_FRAMEWORK[
+                "DEFAULT_THROTTLE_RATES"]["public"])
+            if wait is not None:
+                response = HttpResponse(_("Too many requests. Please wait a moment and try again."), status=429,
+                                        content_type="text/plain; charset=utf-8")
+                response["Retry-After"] = str(max(wait, 1))
+                return response
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
