@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Floor
 from django.utils import timezone
 
 from boai.core.seeding import SeedContext, seeder
@@ -40,7 +40,6 @@ from boai.volunteers.models import (
     TeamMembership,
     Volunteer,
 )
-from boai.volunteers.services.incentives import level_for
 from boai.volunteers.services.members import add_years, next_member_no
 
 TEAM_NAMES = {
@@ -71,7 +70,7 @@ class Sizes:
     members: int = 0
 
 
-DEMO = Sizes(volunteers=240, teams=16, activities=120, records=2400, years=2, members=60)
+DEMO = Sizes(volunteers=240, teams=16, activities=200, records=8000, years=2, members=60)
 CITY = Sizes(volunteers=100_000, teams=2_000, activities=50_000, records=2_000_000, years=5, members=20_000)
 
 
@@ -254,24 +253,21 @@ class Builder:
 
 
 def derive_totals(points_per_hour: int = 10) -> None:
-    """Certified hours, awarded star levels and points as the services would have left them: hours and
-    levels by one UPDATE each, and one points entry per volunteer for the imported history."""
+    """Certified hours, awarded star levels and points as the services would have left them, computed in
+    the database (one UPDATE each), and one points entry per volunteer for the imported history."""
     from boai.volunteers.services import policy_for
+    from boai.volunteers.services.incentives import level_case
 
     policy = policy_for()
-    totals = dict(ServiceRecord.objects.filter(status="certified").order_by().values_list("volunteer_id")
-                  .annotate(s=Sum("hours")))
-    updates, points = [], []
+    total = (ServiceRecord.objects.filter(volunteer=OuterRef("pk"), status="certified").order_by()
+             .values("volunteer").annotate(s=Sum("hours")).values("s"))
+    Volunteer.objects.update(certified_hours=Coalesce(Subquery(total), Value(Decimal("0.00"))))
+    Volunteer.objects.update(star_level=level_case(policy.star_thresholds, "certified_hours"),
+                             points_balance=Cast(Floor(F("certified_hours") * points_per_hour), IntegerField()))
     now = timezone.now()
-    for pk in Volunteer.objects.values_list("pk", flat=True).iterator(chunk_size=50000):
-        hours = totals.get(pk) or Decimal(0)
-        earned = int(hours * points_per_hour)
-        updates.append(Volunteer(pk=pk, certified_hours=hours, star_level=level_for(hours, policy.star_thresholds),
-                                 points_balance=earned))
-        if earned:
-            points.append((pk, earned, "adjustment", "seed: hours before go-live", now))
-    Volunteer.objects.bulk_update(updates, ["certified_hours", "star_level", "points_balance"], batch_size=5000)
-    write_rows(PointEntry, ["volunteer_id", "delta", "kind", "note", "created_at"], points)
+    points = ((pk, n, "adjustment", "seed: hours before go-live", now)
+              for pk, n in Volunteer.objects.filter(points_balance__gt=0).values_list("pk", "points_balance"))
+    write_rows(PointEntry, ["volunteer_id", "delta", "kind", "note", "created_at"], list(points))
 
 
 def build(rng: random.Random, sizes: Sizes, *, today: dt.date | None = None, out=print) -> None:

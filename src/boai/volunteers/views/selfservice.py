@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from boai.core.ratelimit import ratelimit
 from boai.core.views_base import _add_service_errors
 from boai.volunteers import conf, selectors, services
 from boai.volunteers.codes import Skill, labels
@@ -45,6 +46,10 @@ class SelfMixin(LoginRequiredMixin):
 class JoinPage(FormView):
     template_name = "volunteers/join.html"
     form_class = RegistrationForm
+
+    @ratelimit("volunteers.public")
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(notice_version=conf.privacy_notice_version(), **kwargs)
@@ -271,6 +276,10 @@ class NoticesPage(TemplateView):
 
     template_name = "volunteers/notices.html"
 
+    @ratelimit("volunteers.public")
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         awards = (StarAward.objects.filter(status=StarAward.Status.NOTICE, notice_ends__gte=timezone.localdate())
                   .select_related("volunteer__person", "volunteer__org").only(
@@ -284,6 +293,10 @@ class NoticesPage(TemplateView):
 
 class CertificateLookupPage(TemplateView):
     template_name = "volunteers/certificate_lookup.html"
+
+    @ratelimit("volunteers.public")
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         serial = request.GET.get("serial", "").strip().upper()[:32]
@@ -300,6 +313,10 @@ class CertificateVerifyPage(TemplateView):
 
     template_name = "volunteers/certificate_verify.html"
 
+    @ratelimit("volunteers.public")
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         cert = get_object_or_404(Certificate.objects.only(
             "serial", "holder_masked", "hours", "period_start", "period_end", "unit_name", "issued_at",
@@ -309,6 +326,10 @@ class CertificateVerifyPage(TemplateView):
 
 class MemberVerifyPage(TemplateView):
     template_name = "volunteers/member_verify.html"
+
+    @ratelimit("volunteers.public")
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         member = get_object_or_404(Member.objects.select_related("person", "org"), card_code=self.kwargs["code"])
