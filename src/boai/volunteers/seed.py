@@ -271,6 +271,8 @@ def derive_totals(points_per_hour: int = 10) -> None:
 
 
 def build(rng: random.Random, sizes: Sizes, *, today: dt.date | None = None, out=print) -> None:
+    from boai.people.models import Person
+
     today = today or timezone.localdate()
     builder = Builder(rng, sizes, today, out)
     with transaction.atomic():
@@ -283,7 +285,7 @@ def build(rng: random.Random, sizes: Sizes, *, today: dt.date | None = None, out
         derive_totals()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Volunteer, Activity, Signup, ServiceRecord, PointEntry):
+            for model in (Org, Person, Volunteer, Activity, Signup, ServiceRecord, PointEntry):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 

@@ -10,11 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.sql.constants import LOUTER
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_cte import CTE, with_cte
 
 from boai.core.audit import audit_record, diff
 from boai.core.notifications import notify
@@ -125,19 +127,21 @@ def level_case(thresholds: Sequence, field: str) -> Case:
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
-def stars_recompute_all(*, actor=None, batch: int = 5000) -> dict:
+def stars_recompute_all(*, actor=None, batch: int = 500) -> dict:
     """Recompute every volunteer's certified hours from the records and open public notices for newly
-    reached levels (nightly, and after imports). One aggregate query (volunteers LEFT JOIN records,
-    grouped) returns only the volunteers whose stored hours differ or who reached a higher level; the
-    writes are for those few."""
+    reached levels (nightly, and after imports). One query (the records aggregated per volunteer in a
+    common table expression, django-cte, joined to the volunteers) returns only the volunteers whose
+    stored hours differ or who reached a higher level; the writes are for those few."""
     policy = policy_for()
-    certified = Sum("records__hours", filter=Q(records__status=ServiceRecord.Status.CERTIFIED))
-    rows = list(Volunteer.objects.order_by()
-                .annotate(total=Coalesce(certified, Value(Decimal("0.00"))))
+    totals = CTE(ServiceRecord.objects.filter(status=ServiceRecord.Status.CERTIFIED).order_by()
+                 .values("volunteer_id").annotate(h=Sum("hours")), name="totals")
+    joined = totals.join(Volunteer.objects.order_by(), id=totals.col.volunteer_id, _join_type=LOUTER)
+    rows = list(with_cte(totals, select=joined)
+                .annotate(total=Coalesce(totals.col.h, Value(Decimal("0.00"))))
                 .annotate(level=level_case(policy.star_thresholds, "total"))
                 .filter(~Q(total=F("certified_hours")) | Q(level__gt=F("star_level")))
                 .values_list("pk", "total", "certified_hours", "star_level", "level"))
-    changed = [pk for pk, total, stored, _s, _l in rows if total != stored]
+    changed = [Volunteer(pk=pk, certified_hours=total) for pk, total, stored, _s, _l in rows if total != stored]
     rising = {pk: (total, level) for pk, total, _h, star, level in rows if level > star}
     reached = dict(StarAward.objects.filter(volunteer_id__in=list(rising)).exclude(status=StarAward.Status.WITHDRAWN)
                    .order_by().values_list("volunteer_id").annotate(m=Max("level"))) if rising else {}
@@ -145,11 +149,8 @@ def stars_recompute_all(*, actor=None, batch: int = 5000) -> dict:
     notices = [_notice(Volunteer(pk=pk, certified_hours=total), level, policy, today)
                for pk, (total, level) in rising.items() if level > reached.get(pk, 0)]
     with transaction.atomic():
-        own_total = (ServiceRecord.objects.filter(volunteer=OuterRef("pk"), status=ServiceRecord.Status.CERTIFIED)
-                     .order_by().values("volunteer").annotate(s=Sum("hours")).values("s"))
-        for start in range(0, len(changed), batch):  # recomputed in the database, from the records themselves
-            Volunteer.objects.filter(pk__in=changed[start:start + batch]).update(
-                certified_hours=Coalesce(Subquery(own_total), Value(Decimal("0.00"))))
+        # small batches: each UPDATE carries a CASE over its rows, which the database scans per row
+        Volunteer.objects.bulk_update(changed, ["certified_hours"], batch_size=batch)
         StarAward.objects.bulk_create(notices, batch_size=batch)
         audit_record(actor=actor, action="volunteers.star.recompute", object_type="volunteers.volunteer",
                      object_repr=_("all volunteers"), after={"hours_changed": len(changed), "notices": len(notices)})
