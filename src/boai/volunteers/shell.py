@@ -3,6 +3,8 @@ notification categories, Excel kinds."""
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +50,12 @@ def register() -> None:
     register_category("volunteers.activity", _("Volunteer activities and sign-ups"))
     register_category("volunteers.hours", _("Volunteer hours and star levels"))
     register_category("volunteers.membership", _("Membership and dues reminders"))
+    if find_spec("boai.core.tabular.spec") is not None:  # the Excel engine
+        from boai.core.tabular.spec import register_kind
+        from boai.volunteers.tabular import MembersKind, ServiceRecordsKind, VolunteersKind
+
+        for kind in (VolunteersKind(), MembersKind(), ServiceRecordsKind()):
+            register_kind(kind)
 
 
 def _hours_widget(user) -> dict:
