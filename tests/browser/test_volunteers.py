@@ -52,7 +52,7 @@ def test_volunteer_journey_on_a_phone(phone_page, browser, live_server, tree, st
     assert_fits(phone, 375)
 
     # 2. the branch approves it (staff, another browser context)
-    volunteer = Volunteer.objects.get(person__name="周小红")
+    assert Volunteer.objects.get(person__name="周小红").status == "pending"
     login_through_form(desk, base, "officer_a", PASSWORD, officer)
     desk.goto(f"{base}/staff/volunteers/?status=pending")
     desk.get_by_role("link", name="周小红").click()

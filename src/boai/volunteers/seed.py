@@ -81,13 +81,13 @@ def write_rows(model, columns: list[str], rows: Iterable[tuple], batch: int = 50
     table = model._meta.db_table
     n = 0
     if connection.vendor == "postgresql":
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 - fixed names
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 - fixed names  # nosec B608
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
                 n += 1
         return n
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608  # nosec B608 - fixed names
     ops, chunk = connection.ops, []
     with connection.cursor() as cursor:
         for row in rows:
