@@ -6,6 +6,7 @@ from boai.accounts.api import UserViewSet
 from boai.firstaid import api_urls as firstaid_api
 from boai.orgs.api import OrgViewSet
 from boai.people.api import PersonViewSet
+from boai.volunteers import api as volunteers_api
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -14,5 +15,13 @@ router.register("users", UserViewSet, basename="user")
 router.register("people", PersonViewSet, basename="person")
 for prefix, viewset, basename in firstaid_api.VIEWSETS:
     router.register(prefix, viewset, basename=basename)
+router.register("volunteers", volunteers_api.VolunteerViewSet, basename="volunteer")
+router.register("volunteer-teams", volunteers_api.TeamViewSet, basename="volunteer-team")
+router.register("volunteer-activities", volunteers_api.ActivityViewSet, basename="volunteer-activity")
+router.register("volunteer-signups", volunteers_api.SignupViewSet, basename="volunteer-signup")
+router.register("volunteer-records", volunteers_api.RecordViewSet, basename="volunteer-record")
+router.register("members", volunteers_api.MemberViewSet, basename="member")
+router.register("volunteer-certificates", volunteers_api.CertificateViewSet, basename="volunteer-certificate")
+router.register("me", volunteers_api.MeViewSet, basename="me")
 
 urlpatterns = [*firstaid_api.public_urlpatterns, *router.urls]  # public endpoints first: fewest patterns tried

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "boai.people",
     "boai.ledger",
     "boai.firstaid",
+    "boai.volunteers",
 ]
 
 MIDDLEWARE = [
