@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "boai.core",
     "boai.orgs",
     "boai.accounts",
+    "boai.people",
 ]
 
 MIDDLEWARE = [
