@@ -149,7 +149,7 @@ LANGUAGE_COOKIE_NAME = "boai_language"
 TIME_ZONE = env_str("BOAI_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "core" / "tabular" / "locale"]
 
 # --- Static and uploaded files ------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -169,6 +169,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 BOAI_IMPORT_ASYNC_ROWS = env_int("BOAI_IMPORT_ASYNC_ROWS", 2000)
+BOAI_IMPORT_WORKERS = env_int("BOAI_IMPORT_WORKERS", 0)  # processes validating a big file; 0 = one per core
+BOAI_IMPORT_KEEP_DAYS = env_int("BOAI_IMPORT_KEEP_DAYS", 7)  # uploaded and error sheets are deleted after this
 
 # --- E-mail and SMS -----------------------------------------------------------------------------
 EMAIL_HOST = env_str("BOAI_EMAIL_HOST")

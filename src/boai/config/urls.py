@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("boai.accounts.urls")),
     path("staff/orgs/", include("boai.orgs.urls")),
     path("staff/people/", include("boai.people.urls")),
+    path("staff/", include("boai.core.tabular.urls")),
     path("api/v1/", include(("boai.config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

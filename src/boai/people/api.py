@@ -7,6 +7,7 @@ person up by the full number through the blind index; `?search=` matches names.
 
 from __future__ import annotations
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -68,7 +69,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     """People in the caller's subtree, with masked numbers."""
 
     model = Person
-    search_fields = ["name"]
+    filter_backends = [DjangoFilterBackend]
     filterset_fields = ["id_type", "gender", "org"]
     action_permissions = {"reveal": "reveal"}
 
@@ -81,6 +82,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return PersonWriteSerializer if self.action in ("create", "update", "partial_update") else PersonSerializer
 
     @extend_schema(parameters=[
+        OpenApiParameter("search", str, description="like the list page's search box: a full ID or mobile number "
+                                                    "(blind index), otherwise the beginning of a name"),
+        OpenApiParameter("name_contains", str, description="names containing this text"),
         OpenApiParameter("id_number", str, description="full document number, exact match (blind index)"),
         OpenApiParameter("mobile", str, description="full mobile number, exact match (blind index)"),
     ])
@@ -90,6 +94,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         params = self.request.query_params
+        if params.get("search"):
+            queryset = selectors.search(queryset, params["search"][:100])
+        if params.get("name_contains"):
+            queryset = selectors.by_name(queryset, params["name_contains"][:50])
         if params.get("id_number"):
             queryset = selectors.by_id_number(queryset, params["id_number"])
         if params.get("mobile"):

@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +15,7 @@ class PeopleConfig(AppConfig):
         register_nav(NavItem("people", _("Person registry"), "people:list", "people.view", "people", 20),
                      NavItem("people", _("Register a person"), "people:create", "people.add", "person-plus", 21))
         register_widget(Widget("people/widget_per_branch.html", "people.view", people_per_branch, order=20))
-        if find_spec("boai.core.tabular.spec") is not None:  # the Excel engine (core/tabular) is present
-            from boai.core.tabular.spec import register_kind
-            from boai.people.tabular import PeopleKind
+        from boai.core.tabular.spec import register_kind
+        from boai.people.tabular import PeopleKind
 
-            register_kind(PeopleKind())
+        register_kind(PeopleKind())

@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -68,8 +69,15 @@ ETHNICITY_TABLE: tuple[tuple[str, str, str], ...] = (
     ("97", "其他未识别民族", "Unrecognised ethnic group"), ("98", "外国血统中国籍人士", "Chinese of foreign origin"),
 )
 
-# English names are message ids translated (in the people catalogue) to the Chinese names above.
-ETHNICITY_CHOICES = [(code, pgettext_lazy("ethnicity", english)) for code, _zh, english in ETHNICITY_TABLE]
+
+
+def _bilingual(chinese: str, english: str) -> str:
+    """The standard's own Chinese name in Chinese, its romanisation otherwise (no catalogue entries needed)."""
+    return chinese if (translation.get_language() or "zh-hans").startswith("zh") else english
+
+
+bilingual = lazy(_bilingual, str)
+ETHNICITY_CHOICES = [(code, bilingual(chinese, english)) for code, chinese, english in ETHNICITY_TABLE]
 ETHNICITY_ALIASES: dict[str, str] = {}
 for _code, _zh, _en in ETHNICITY_TABLE:
     ETHNICITY_ALIASES[_zh] = _code

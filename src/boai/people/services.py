@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -43,9 +43,10 @@ class PersonRow:
     address: str = ""
     ethnicity: str = ""
     blind: str | None = field(default=None, compare=False)
+    sealed: tuple | None = field(default=None, compare=False)  # see `seal`
 
 
-def _clean_name(name: str | None) -> str:
+def clean_name(name: str | None) -> str:
     name = " ".join(str(name or "").split())
     if not name:
         raise ValidationError(_("Enter the name."), code="required")
@@ -56,7 +57,7 @@ def _clean_name(name: str | None) -> str:
     return name
 
 
-def _clean_address(address: str | None) -> str:
+def clean_address(address: str | None) -> str:
     address = " ".join(str(address or "").split())
     if len(address) > ADDRESS_MAX:
         raise ValidationError(_("An address has at most %(n)d characters.") % {"n": ADDRESS_MAX}, code="max_length")
@@ -84,7 +85,7 @@ def clean_person(*, org_id: int, name: str, id_type: str = IdType.RESIDENT, id_n
                  address: str = "", ethnicity: str = "") -> PersonRow:
     """All field rules at once: a ValidationError names every bad field (for forms, API and imports)."""
     errors: dict[str, list] = {}
-    name = _collect(errors, "name", _clean_name, name)
+    name = _collect(errors, "name", clean_name, name)
     info = _collect(errors, "id_number", check_id, id_type or IdType.RESIDENT, id_number) if id_number else None
     if gender not in (None, "") and gender not in Gender.values:
         errors.setdefault("gender", []).append(_("Unknown gender code."))
@@ -96,7 +97,7 @@ def clean_person(*, org_id: int, name: str, id_type: str = IdType.RESIDENT, id_n
             for key, messages in exc.message_dict.items():
                 errors.setdefault(key, []).extend(messages)
     mobile = _collect(errors, "mobile", check_mobile, mobile) if mobile else ""
-    address = _collect(errors, "address", _clean_address, address)
+    address = _collect(errors, "address", clean_address, address)
     if ethnicity and ethnicity not in _ETHNICITIES:
         errors.setdefault("ethnicity", []).append(_("Unknown ethnicity code (GB/T 3304)."))
     if errors:
@@ -117,8 +118,13 @@ def duplicate_reason(existing: Person, actor) -> str:
     return _("This ID number is already registered in another organisation.")
 
 
-def find_duplicates(rows: Sequence[PersonRow], *, actor, chunk: int = 900) -> dict[int, str]:
-    """{row index: reason} for rows whose number repeats an earlier row or a registered person."""
+def find_duplicates(rows: Sequence[PersonRow], *, actor, chunk: int = 900,
+                    row_number: Callable[[int], int] = lambda i: i + 1) -> dict[int, str]:
+    """{row index: reason} for rows whose number repeats an earlier row or a registered person.
+
+    One query per `chunk` distinct numbers, through the blind index. `row_number` turns an index into
+    the number the user sees (the spreadsheet row for an import).
+    """
     reasons: dict[int, str] = {}
     first_seen: dict[tuple[str, str], int] = {}
     for i, row in enumerate(rows):
@@ -127,7 +133,7 @@ def find_duplicates(rows: Sequence[PersonRow], *, actor, chunk: int = 900) -> di
             continue
         key = (blind, row.id_type)
         if key in first_seen:
-            reasons[i] = _("The same ID number appears earlier in this batch.")
+            reasons[i] = _("Same ID number as row %(row)d.") % {"row": row_number(first_seen[key])}
         else:
             first_seen[key] = i
     keys = list(first_seen)
@@ -258,14 +264,25 @@ COPY_COLUMNS = ("org_id", "name", "id_type", "id_number", "id_number_masked", "i
                 "mobile", "mobile_masked", "mobile_blind", "address", "ethnicity", "created_at", "updated_at")
 
 
+def _sealed_columns(row: PersonRow) -> tuple:
+    derived = protect.derive(id_number=row.id_number, mobile=row.mobile, id_blind=row.blind)
+    return (protect.encrypt_or_empty(row.id_number, protect.ID_FIELD_CONTEXT), derived.id_number_masked,
+            derived.id_blind, protect.encrypt_or_empty(row.mobile, protect.MOBILE_FIELD_CONTEXT),
+            derived.mobile_masked, derived.mobile_blind,
+            protect.encrypt_or_empty(row.address, protect.ADDRESS_FIELD_CONTEXT))
+
+
+def seal(row: PersonRow) -> PersonRow:
+    """The row with its encrypted, masked and indexed columns computed now. Pure CPU, no database: an
+    import seals rows while validating them, in as many processes as the engine forks."""
+    return replace(row, sealed=_sealed_columns(row))
+
+
 def protected_tuple(row: PersonRow, now: dt.datetime) -> tuple:
     """One row in COPY_COLUMNS order, encrypted and indexed (the bulk paths' only place for this)."""
-    derived = protect.derive(id_number=row.id_number, mobile=row.mobile, id_blind=row.blind)
-    return (row.org_id, row.name, row.id_type, protect.encrypt_or_empty(row.id_number, protect.ID_FIELD_CONTEXT),
-            derived.id_number_masked, derived.id_blind, row.gender, row.birth_date,
-            protect.encrypt_or_empty(row.mobile, protect.MOBILE_FIELD_CONTEXT), derived.mobile_masked,
-            derived.mobile_blind, protect.encrypt_or_empty(row.address, protect.ADDRESS_FIELD_CONTEXT),
-            row.ethnicity, now, now)
+    id_ct, id_masked, id_blind, mobile_ct, mobile_masked, mobile_blind, address_ct = row.sealed or _sealed_columns(row)
+    return (row.org_id, row.name, row.id_type, id_ct, id_masked, id_blind, row.gender, row.birth_date,
+            mobile_ct, mobile_masked, mobile_blind, address_ct, row.ethnicity, now, now)
 
 
 def copy_people(tuples: Iterable[tuple]) -> int:
@@ -284,7 +301,7 @@ def insert_people(tuples: Iterable[tuple], *, batch_size: int = 2000) -> int:
     so they bypass the model fields, which would encrypt them again)."""
     ops = connection.ops
     table = connection.ops.quote_name(Person._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(COPY_COLUMNS)}) VALUES ({', '.join(['%s'] * len(COPY_COLUMNS))})"
+    sql = f"INSERT INTO {table} ({', '.join(COPY_COLUMNS)}) VALUES ({', '.join(['%s'] * len(COPY_COLUMNS))})"  # noqa: S608
     n, batch = 0, []
     with connection.cursor() as cursor:
         for values in tuples:
@@ -302,12 +319,16 @@ def insert_people(tuples: Iterable[tuple], *, batch_size: int = 2000) -> int:
 
 
 @transaction.atomic
-def person_bulk_create(*, actor, rows: Iterable[PersonRow], source: str = "", check_duplicates: bool = True) -> int:
+def person_bulk_create(*, actor, rows: Iterable[PersonRow], source: str = "", check_duplicates: bool = True,
+                       audit: bool = True) -> int:
     """Register many validated people in one transaction with bulk operations; one audit record.
 
     Encryption, masks and blind indexes are computed in Python; PostgreSQL takes the rows by COPY
-    as they are produced (a generator of a million rows never sits in memory). Duplicates, inside
+    as they are produced (a generator of a million rows never sits in memory; it must not query the
+    database itself, the connection is busy with the COPY). Duplicates, inside
     the batch or against the registry, refuse the whole batch naming each row (1-based).
+    `audit=False` is for a caller that writes the batch's one audit record itself (an Excel import
+    records the file and its counts with the engine's `audit_import`).
     """
     if actor is not None and not actor.has_perm("people.add"):
         raise PermissionDenied
@@ -329,6 +350,8 @@ def person_bulk_create(*, actor, rows: Iterable[PersonRow], source: str = "", ch
             n = copy_people(tuples()) if connection.vendor == "postgresql" else insert_people(tuples())
     except IntegrityError:
         raise ValidationError(_("Some of these ID numbers are already registered.")) from None
+    if not audit:
+        return n
     audit_record(actor=actor, action="people.person.bulk_create", object_type="people.person",
                  object_repr=_("%(n)d people") % {"n": n},
                  after={"count": n, "source": source, "by_org": {str(k): v for k, v in by_org.items()}})

@@ -5,7 +5,6 @@ gives a reason (audited)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -27,14 +26,6 @@ PERSON_COLUMNS = (
 REVEAL_LABELS = {"id_number": _("ID number"), "mobile": _("Mobile number"), "address": _("Address")}
 
 
-def import_url() -> str | None:
-    """The Excel engine's import page for people, when the engine is installed."""
-    try:
-        return reverse("tabular:import", kwargs={"kind": "people"})
-    except NoReverseMatch:
-        return None
-
-
 class PeopleQuerysetMixin:
     """Every page starts from the selector: restrict() for the page's action, encrypted columns deferred."""
 
@@ -49,20 +40,18 @@ class PeopleQuerysetMixin:
 
 class PersonListPage(PeopleQuerysetMixin, ListPage):
     title = _("Person registry")
-    template_name = "people/list.html"
+    import_kind = "people"
     filterset_class = PersonFilter
     columns = PERSON_COLUMNS
-    search_placeholder = _("Name, or a full ID number or mobile number")
+    search_placeholder = _("Name (from its beginning), or a full ID number or mobile number")
     export_url_name = "people:export"
     create_url_name = "people:create"
     create_permission = "people.add"
     empty_text = _("No one is registered here yet.")
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
         ctx = super().get_context_data(**kwargs)
-        ctx["import_url"] = import_url() if user.has_perm("people.import") else None
-        ctx["export_url_name"] = self.export_url_name if user.has_perm("people.export") else None
+        ctx["export_url_name"] = self.export_url_name if self.request.user.has_perm("people.export") else None
         return ctx
 
 
