@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "boai.orgs",
     "boai.accounts",
     "boai.people",
+    "boai.ledger",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,14 @@ OTP_TOTP_ISSUER = env_str("BOAI_OTP_ISSUER", "Boai 博爱")
 BOAI_FIELD_KEYS = env_str("BOAI_FIELD_KEYS")
 BOAI_BLIND_INDEX_KEY = env_str("BOAI_BLIND_INDEX_KEY")
 BOAI_COMMITMENT_KEY = env_str("BOAI_COMMITMENT_KEY")
+
+# --- Transparency log (see docs/ledger.md) ------------------------------------------------------
+# Origin line of every checkpoint; fixed for the life of the log (production must set it).
+BOAI_LOG_ORIGIN = env_str("BOAI_LOG_ORIGIN")
+# "name:base64(32-byte Ed25519 seed),...": every key signs every checkpoint (rotation: both sign).
+BOAI_LOG_SIGNING_KEYS = env_str("BOAI_LOG_SIGNING_KEYS")
+BOAI_LOG_HASH = env_str("BOAI_LOG_HASH", "sm3")  # sm3 or sha256, fixed for the life of the log
+BOAI_LOG_CHECKPOINT_SECONDS = env_int("BOAI_LOG_CHECKPOINT_SECONDS", 300)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
