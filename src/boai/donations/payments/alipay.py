@@ -94,8 +94,11 @@ def response_node(body: str, name: str) -> str:
     for i in range(start, len(body)):
         c = body[i]
         if in_string:
-            escaped = not escaped and c == "\\"
-            if c == '"' and not escaped:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
                 in_string = False
             continue
         if c == '"':

@@ -373,6 +373,17 @@ def alipay_check_request(params: dict) -> bool:
                        params.get("sign", ""))
 
 
+def alipay_accept_wap(params: dict):
+    """What Alipay's gateway does when the donor's browser arrives with a signed wap.pay request."""
+    if params.get("method") != "alipay.trade.wap.pay" or not alipay_check_request(params):
+        return None
+    biz = json.loads(params.get("biz_content") or "{}")
+    return order_accept(channel="alipay", merchant=ALIPAY_SELLER_ID, app_id=params["app_id"],
+                        out_trade_no=biz["out_trade_no"], amount_fen=alipay.yuan_to_fen(biz["total_amount"]),
+                        description=biz.get("subject", ""), notify_url=params.get("notify_url", ""),
+                        return_url=params.get("return_url", ""))
+
+
 def _alipay_answer(name: str, node: dict) -> tuple[int, dict, bytes]:
     text = json.dumps(node, ensure_ascii=False, separators=(",", ":"))
     sign = keys.sign(simulator_keys().alipay_platform, text.encode())

@@ -250,6 +250,7 @@ def spending_approve(*, actor, spending: Spending) -> Spending:
         raise ValidationError(_("This payment is not waiting for approval."))
     if actor is not None and actor.pk == spending.requested_by_id:
         raise ValidationError(_("A payment needs a second approver: you requested this one."))
+    journal.lock_accounts([spending.source])  # accounts before the audit chain, as every movement does
     spending.approved_by, spending.decided_at = actor, timezone.now()
     spending.save(update_fields=["approved_by", "decided_at"])
     audit_record(actor=actor, action="donations.spending.approve", obj=spending, after={"amount": spending.amount})

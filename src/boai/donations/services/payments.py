@@ -156,8 +156,8 @@ def _check_notice(order: PaymentOrder | None, notice: PaidNotice, channel: str) 
 def payment_confirm(*, channel: str, notice: PaidNotice) -> Gift | None:
     """The gateway says an order was paid: record the gift once (None when it was already recorded)."""
     with transaction.atomic():
-        order = (PaymentOrder.objects.select_for_update(of=("self",)).select_related("fund__org", "project", "campaign",
-                                                                          "peer_page")
+        order = (PaymentOrder.objects.select_for_update(of=("self",))
+                 .select_related("org", "fund__org", "fund__account", "project", "campaign", "peer_page")
                  .filter(channel=channel, out_trade_no=notice.out_trade_no).first())
         _check_notice(order, notice, channel)
         if order.status == OrderStatus.PAID:

@@ -7,7 +7,6 @@ is what the simulated H5 URL opens; the Alipay entry is the simulated gateway th
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponseBadRequest
@@ -28,15 +27,9 @@ class SimulatorOnly(View):
 
 class AlipayGatewayEntry(SimulatorOnly):
     def get(self, request):
-        params = request.GET.dict()
-        if params.get("method") != "alipay.trade.wap.pay" or not simulator.alipay_check_request(params):
+        order = simulator.alipay_accept_wap(request.GET.dict())
+        if order is None:
             return HttpResponseBadRequest("invalid signature (simulated Alipay gateway)")
-        biz = json.loads(params.get("biz_content") or "{}")
-        order = simulator.order_accept(
-            channel="alipay", merchant=simulator.ALIPAY_SELLER_ID, app_id=params["app_id"],
-            out_trade_no=biz["out_trade_no"], amount_fen=alipay.yuan_to_fen(biz["total_amount"]),
-            description=biz.get("subject", ""), notify_url=params.get("notify_url", ""),
-            return_url=params.get("return_url", ""))
         return redirect("donations:paysim", channel="alipay", txn=order.transaction_id)
 
 
