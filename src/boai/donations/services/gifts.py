@@ -163,7 +163,7 @@ def _new_gift(data: GiftData, actor) -> Gift:
     if data.receipt_number:
         gift.receipt_issued_on = timezone.localdate()
     try:
-        with transaction.atomic(savepoint=False):  # a duplicate fails the whole gift: no savepoint needed
+        with transaction.atomic():
             gift.save(force_insert=True)
     except IntegrityError:
         raise ValidationError(_("This gift is already recorded (same bank reference, receipt number or payment)."),
@@ -190,7 +190,7 @@ def _certificate(gift: Gift, commitment: ledger_bridge.Commitment | None, token:
 
 def gift_receive(*, actor, data: GiftData) -> Gift:
     """Record one gift (inside the caller's transaction or a new one); see the module docstring."""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         require(actor, "donations.add", data.fund.org, field="fund")
         data = clean_gift(data)
         gift = _new_gift(data, actor)

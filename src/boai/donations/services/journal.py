@@ -17,26 +17,17 @@ from django.utils.translation import gettext as _
 from boai.donations.models import Account, AccountKind, JournalLine, JournalTxn
 from boai.donations.models.money import INTERNAL_KINDS
 
-_SYSTEM: dict[tuple, int] = {}  # (org id, kind, purpose) → account id; accounts are never deleted
-
 
 def _system_account(org, kind: str, purpose: str = "") -> Account:
-    """The organisation's income/expense/relief account (created on first use, remembered per process)."""
-    key = (org.pk, kind, purpose)
-    if key in _SYSTEM:
-        return Account(pk=_SYSTEM[key], org=org, kind=kind, purpose=purpose)
+    """The organisation's income/expense/relief account (created on first use)."""
     found = Account.objects.filter(org=org, kind=kind, purpose=purpose).first()
-    if found is None:
-        try:
-            with transaction.atomic():
-                found = Account.objects.create(org=org, kind=kind, purpose=purpose)
-        except IntegrityError:  # created a moment ago by a concurrent transaction
-            found = Account.objects.get(org=org, kind=kind, purpose=purpose)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _SYSTEM.setdefault(key, found.pk))  # remembered once it surely exists
-    else:
-        _SYSTEM[key] = found.pk
-    return found
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Account.objects.create(org=org, kind=kind, purpose=purpose)
+    except IntegrityError:  # created a moment ago by a concurrent transaction
+        return Account.objects.get(org=org, kind=kind, purpose=purpose)
 
 
 def income_account(org) -> Account:

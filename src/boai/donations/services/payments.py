@@ -82,12 +82,18 @@ def order_create(*, channel: str, fund: Fund, amount, notify_url: str, return_ur
         gateway = get_gateway(channel)
     except KeyError:
         raise ValidationError({"channel": _("This payment method is not available.")}) from None
-    amount = positive_yuan(amount)
+    try:
+        amount = positive_yuan(amount)
+    except ValidationError as exc:
+        raise ValidationError({"amount": exc.messages}) from None
     if amount > online_maximum():
         raise ValidationError({"amount": _("Online gifts are limited to ¥%(max)s; for more, please give by bank "
                                            "transfer.") % {"max": online_maximum()}})
     _check_target(fund, project, campaign, peer_page)
-    mobile = check_mobile(mobile) if mobile else ""
+    try:
+        mobile = check_mobile(mobile) if mobile else ""
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from None
     with transaction.atomic():
         order = PaymentOrder.objects.create(
             org=fund.org, out_trade_no=_new_trade_no(), channel=channel, amount=amount, fund=fund, project=project,

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from boai.donations.models import SimulatorOrder
@@ -45,7 +46,9 @@ class PayPage(SimulatorOnly):
             simulator.order_close(order)
         else:
             simulator.order_pay(order)
-        back = request.POST.get("redirect_url") or order.return_url
+        back = request.POST.get("redirect_url") or request.GET.get("redirect_url") or order.return_url
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
         if channel == "alipay" and back:
             back += ("&" if "?" in back else "?") + urlencode({"out_trade_no": order.out_trade_no,
                                                                 "trade_no": order.transaction_id})
