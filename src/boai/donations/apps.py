@@ -22,7 +22,7 @@ class DonationsConfig(AppConfig):
         register()
         from importlib.util import find_spec
 
-        if find_spec("boai.core.tabular.spec") is not None and find_spec("boai.donations.tabular") is not None:
+        if find_spec("boai.core.tabular.spec") is not None:
             from boai.donations.tabular import register_kinds
 
             register_kinds()
