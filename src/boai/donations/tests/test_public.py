@@ -42,7 +42,7 @@ def test_give_through_the_simulator(day, client, channel, celery_eager, django_c
     response = give(client, project, campaign, channel=channel, mobile="13912345678", name_public="on")
     assert response.status_code == 302
     pay = client.get(response["Location"], follow=True)
-    assert "SIMULATOR" in pay.content.decode() and "¥50.00" in pay.content.decode()
+    assert "simulator-banner" in pay.content.decode() and "¥50.00" in pay.content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the simulator delivers after the payment commits
         done = client.post(pay.redirect_chain[-1][0] if pay.redirect_chain else response["Location"],
                            {"action": "pay"})
