@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0001_initial'),
-        ('people', '0002_alter_person_ethnicity'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
