@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,13 +171,28 @@ def _new_gift(data: GiftData, actor) -> Gift:
     return gift
 
 
-def _book_money(gift: Gift) -> Lot:
-    lot = Lot.objects.create(account=gift.fund.account, source=LotSource.GIFT, gift=gift,
-                             restricted_project=gift.restricted_project, restricted_purpose=gift.restricted_purpose,
-                             amount=gift.amount, remaining=gift.amount, created_at=gift.received_at)
+def _post_money(gift: Gift) -> None:
     journal.post(org=gift.org, kind=JournalTxn.Kind.GIFT, at=gift.received_at,
                  lines=[(gift.fund.account, gift.amount), (journal.income_account(gift.org), -gift.amount)])
-    return lot
+
+
+def _set_entry(gift: Gift, lot: Lot | None, entry: int) -> None:
+    """The log entry on the gift and its lot, in one statement on PostgreSQL."""
+    if connection.vendor == "postgresql" and lot is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("WITH g AS (UPDATE donations_gift SET ledger_entry = %s WHERE id = %s) "
+                           "UPDATE donations_lot SET ledger_entry = %s WHERE id = %s", [entry, gift.pk, entry, lot.pk])
+        return
+    Gift.objects.filter(pk=gift.pk).update(ledger_entry=entry)
+    if lot is not None:
+        Lot.objects.filter(pk=lot.pk).update(ledger_entry=entry)
+
+
+def _new_lot(gift: Gift) -> Lot:
+    return Lot.objects.create(account=gift.fund.account, source=LotSource.GIFT, gift=gift,
+                              restricted_project=gift.restricted_project, restricted_purpose=gift.restricted_purpose,
+                              amount=gift.amount, remaining=gift.amount, ledger_entry=gift.ledger_entry,
+                              created_at=gift.received_at)
 
 
 def _certificate(gift: Gift, commitment: ledger_bridge.Commitment | None, token: str) -> Certificate:
@@ -194,18 +209,19 @@ def gift_receive(*, actor, data: GiftData) -> Gift:
         require(actor, "donations.add", data.fund.org, field="fund")
         data = clean_gift(data)
         gift = _new_gift(data, actor)
-        lot = _book_money(gift) if gift.kind == GiftKind.MONEY else None
         token = secrets.token_urlsafe(16)
         party = f"donor:{gift.donor_id}" if gift.donor_id else f"gift:{token}"
         commitment = ledger_bridge.commit(party) if ledger_bridge.enabled() else None
         _certificate(gift, commitment, token)
+        lot = _new_lot(gift) if gift.kind == GiftKind.MONEY else None
+        if lot is not None:  # the account row is locked before the log's and the audit's serialising locks
+            _post_money(gift)
+        # From the log append on, the transaction holds the audit chain's lock: only one statement follows.
         entry = ledger_bridge.append(event_type=ledger_bridge.GIFT, actor=actor,
                                      payload=gift_payload(gift, commitment.commitment if commitment else None))
         if entry is not None:
             gift.ledger_entry = entry
-            Gift.objects.filter(pk=gift.pk).update(ledger_entry=entry)
-            if lot is not None:
-                Lot.objects.filter(pk=lot.pk).update(ledger_entry=entry)
+            _set_entry(gift, lot, entry)
         audit_record(actor=actor, action="donations.gift.receive", obj=gift, after=gift.snapshot())
     return gift
 

@@ -103,7 +103,8 @@ def allocation_create(*, actor, fund: Fund, amount, project: Project | None = No
     if usable < amount:
         raise ValidationError({"amount": _("%(fund)s can give at most ¥%(usable)s to this target (balance ¥%("
                                            "balance)s; the rest is restricted to other purposes).")
-                               % {"fund": fund, "usable": usable, "balance": locked[source.pk].balance}})
+                               % {"fund": fund, "usable": f"{usable:,.2f}",
+                                  "balance": f"{locked[source.pk].balance:,.2f}"}})
     draws = lots.draw(source, classes, amount, actor=actor)
     now = timezone.now()
     txn = journal.post(org=fund.org, kind=JournalTxn.Kind.ALLOCATION, at=now,
