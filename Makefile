@@ -50,8 +50,8 @@ lint: install
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 messages: install
-	cd src/boai && for app in core orgs accounts people; do (cd $$app && ../../../$(BIN)/boai makemessages -l zh_Hans --no-obsolete >/dev/null); done
-	cd src/boai && for app in core orgs accounts people; do (cd $$app && ../../../$(BIN)/boai compilemessages -l zh_Hans >/dev/null); done
+	cd src/boai && for app in core orgs accounts people donations; do (cd $$app && ../../../$(BIN)/boai makemessages -l zh_Hans --no-obsolete >/dev/null); done
+	cd src/boai && for app in core orgs accounts people donations; do (cd $$app && ../../../$(BIN)/boai compilemessages -l zh_Hans >/dev/null); done
 
 check-deploy: install
 	BOAI_ENV=production BOAI_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) BOAI_ALLOWED_HOSTS=boai.example.org \
