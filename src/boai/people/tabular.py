@@ -10,12 +10,14 @@ Exports carry masked numbers only: a file of plaintext ID numbers is exactly wha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum.cn import ric
 
 from boai.core.tabular.engine import audit_import, batch_row_number
 from boai.core.tabular.spec import CellError, Column, ImportKind, RowError, choice, date
@@ -54,10 +56,18 @@ def parse_name(value: str) -> str:
     return _cell(services.clean_name, value)
 
 
+_GB11643 = re.compile(r"\d{17}[\dX]")
+
+
 def parse_id_number(value: str) -> str:
+    """Normalised; the full check needs the ID type (validate_row). But every 18-character number of the
+    GB 11643 shape (resident ID, HMT residence permit, 2023 foreign permanent resident card) carries
+    its check digit, so a typo is reported here, together with the row's other bad cells."""
     number = normalise_id_number(value)
     if "*" in number:
         raise CellError(_("This is a masked number (from an export): enter the full number."))
+    if _GB11643.fullmatch(number) and number[-1] != ric.calc_check_digit(number):
+        raise CellError(_("The check digit does not match: a digit is probably mistyped."))
     return number
 
 

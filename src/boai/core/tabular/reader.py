@@ -14,6 +14,7 @@ import contextlib
 import csv
 import functools
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -227,3 +228,110 @@ def iter_candidates(sheet: Sheet) -> Iterator[Sheet]:
     yield sheet
     for load in sheet.alternatives:
         yield load()
+
+
+# --- splitting a big workbook so that every core reads a share ------------------------------------
+
+
+
+def _attribute(tag: str, name: str) -> str | None:
+    match = re.search(rf'(?:^|\s)(?:\w+:)?{name}="([^"]*)"', tag)
+    return match.group(1) if match else None
+
+
+def _first_visible_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    """The zip path of the workbook's first visible worksheet (workbook.xml order, via its relationship)."""
+    workbook = archive.read("xl/workbook.xml").decode()
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    targets = {_attribute(tag, "Id"): _attribute(tag, "Target") for tag in re.findall(r"<Relationship\b[^>]*>", rels)}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        if _attribute(tag, "state") in ("hidden", "veryHidden"):
+            continue
+        path = targets.get(_attribute(tag, "id"))
+        if not path:
+            return None
+        return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return None
+
+
+def _row_starts(xml: bytes, tag: bytes, start: int, end: int, count: int) -> list[int]:
+    """Offsets of the first `count` row elements after `start`."""
+    found, pos = [], start
+    while len(found) < count:
+        pos = xml.find(tag, pos, end)
+        if pos < 0:
+            break
+        if xml[pos + len(tag):pos + len(tag) + 1] in (b" ", b">", b"/"):
+            found.append(pos)
+        pos += len(tag)
+    return found
+
+
+def _row_start_after(xml: bytes, tag: bytes, pos: int, end: int) -> int | None:
+    starts = _row_starts(xml, tag, pos, end, 1)
+    return starts[0] if starts else None
+
+
+def _row_number(xml: bytes, pos: int) -> int | None:
+    match = re.match(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"', xml[pos:pos + 300])
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class SplitPlan:
+    """How to cut the first visible sheet of a big .xlsx into shares that separate processes read.
+
+    Every share keeps the sheet's first rows (where the header is searched) and everything else in
+    the file; rows keep their `r` numbers, so each share reports real row numbers. `part(i)` builds
+    share i's workbook (done in the process that reads it).
+    """
+
+    members: dict[str, bytes]
+    sheet_path: str
+    xml: bytes
+    head_end: int  # offset of the first row after the header zone
+    cuts: list[int]  # offsets where shares begin, then the end of sheetData
+    starts: list[int]  # sheet row index where each share's rows begin
+
+    def part(self, i: int) -> bytes:
+        sheet = self.xml[:self.head_end] + self.xml[self.cuts[i]:self.cuts[i + 1]] + self.xml[self.cuts[-1]:]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for name, content in self.members.items():
+                archive.writestr(name, sheet if name == self.sheet_path else content)
+        return buffer.getvalue()
+
+    @property
+    def parts(self) -> int:
+        return len(self.cuts) - 1
+
+
+def plan_split(data: bytes, parts: int, head_rows: int) -> SplitPlan | None:
+    """A plan to read the first visible sheet in `parts` shares, or None when it cannot be cut safely
+    (rows without explicit numbers, too few rows, an unusual layout): the caller reads it whole."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheet_path = _first_visible_sheet_path(archive)
+            if sheet_path is None or sheet_path not in archive.namelist():
+                return None
+            members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, UnicodeDecodeError, RuntimeError):
+        return None
+    xml = members[sheet_path]
+    opening = re.search(rb"<((?:\w+:)?)sheetData>", xml)
+    if not opening:
+        return None
+    body_end = xml.rfind(b"</" + opening.group(1) + b"sheetData>")
+    tag = b"<" + opening.group(1) + b"row"
+    head = _row_starts(xml, tag, opening.end(), body_end, head_rows + 1)
+    if len(head) <= head_rows or any(_row_number(xml, p) is None for p in head):
+        return None
+    cuts = [head[-1]]
+    for k in range(1, parts):
+        cut = _row_start_after(xml, tag, head[-1] + (body_end - head[-1]) * k // parts, body_end)
+        if cut is None or cut <= cuts[-1] or _row_number(xml, cut) is None:
+            return None
+        cuts.append(cut)
+    starts = [_row_number(xml, cut) - 1 for cut in cuts]
+    return SplitPlan(members=members, sheet_path=sheet_path, xml=xml, head_end=head[-1], cuts=[*cuts, body_end],
+                     starts=starts)

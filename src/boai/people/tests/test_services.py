@@ -195,3 +195,28 @@ def test_bulk_create_needs_the_add_permission(tree):
     auditor = make_user(tree.city, "auditor")
     with pytest.raises(PermissionDenied):
         services.person_bulk_create(actor=auditor, rows=_rows(tree, 1))
+
+
+def test_rotate_keys_covers_the_person_fields(tree, branch_admin):
+    from django.test import override_settings
+
+    from boai.core import crypto
+    from boai.core.keyrotation import encrypted_fields, rotate_all
+
+    assert {"people.person.id_number", "people.person.mobile", "people.person.address"} <= {
+        f"{m._meta.label_lower}.{f.name}" for m, f in encrypted_fields()}
+    try:
+        with override_settings(BOAI_FIELD_KEYS="old:AAAAAAAAAAAAAAAAAAAAAA=="):
+            crypto.reset_key_cache()
+            person = make_person(tree.unit_a)
+            services.person_bulk_create(actor=branch_admin, rows=[services.clean_person(
+                org_id=tree.unit_a.pk, name="批量", id_number=resident_id(), mobile="13700000000", address="路")])
+        with override_settings(BOAI_FIELD_KEYS="new:AQEBAQEBAQEBAQEBAQEBAQ==,old:AAAAAAAAAAAAAAAAAAAAAA=="):
+            reports = {r.label: r for r in rotate_all(batch_size=1)}
+            assert reports["people.person.id_number"].rotated == 2
+            assert reports["people.person.address"].rotated == 2
+            crypto.reset_key_cache()
+            person.refresh_from_db()
+            assert person.id_number and Person.objects.get(pk=person.pk).id_blind == person.id_blind
+    finally:
+        crypto.reset_key_cache()

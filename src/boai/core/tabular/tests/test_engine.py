@@ -209,3 +209,31 @@ def test_parallel_validation_gives_the_same_result(tree, branch_admin, monkeypat
     assert (forked.total, forked.valid) == (serial.total, serial.valid) == (300, 300 - 43)
     assert forked.issues == serial.issues
     assert Org.objects.filter(pk=tree.unit_a.pk).exists()  # the parent's connection survived the workers
+
+
+def test_a_big_xlsx_is_read_in_shares_with_the_same_result(tree, branch_admin, monkeypatch, settings):
+    rows = [["单位导入"], HEADER]
+    for i in range(400):
+        code = f"SH-{i}" if i % 9 else f"sh {i}"  # every ninth row has a bad code
+        rows.append([f"单位{i}", code, "社区红十字会", tree.unit_a.code])
+    rows.append(["重复", "SH-1", "社区红十字会", tree.unit_a.code])  # a duplicate of a row in the first share
+    data = xlsx_bytes(rows)
+    whole = run(data, branch_admin, Mode.CHECK)
+    monkeypatch.setattr(parallel, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_ROWS", 10**9)  # only the split path may fork
+    settings.BOAI_IMPORT_WORKERS = 2
+    plan = parallel.plan_for(data, "units.xlsx", get_kind("orgs"))
+    assert plan is not None and plan.parts == 2 and plan.starts[0] == 30 and plan.starts[1] > 100
+    shared = run(data, branch_admin, Mode.VALID_ONLY)
+    assert (shared.total, shared.valid) == (whole.total, whole.valid) == (401, 401 - 45 - 1)
+    assert shared.issues == whole.issues and shared.issues[-1].row == 403
+    assert shared.committed and Org.objects.filter(code__startswith="SH-").count() == 355
+    buffer = io.BytesIO()
+    assert write_error_sheet(shared, buffer, only_invalid=True) == 46  # rows from both shares come back
+
+
+def test_sheets_that_cannot_be_cut_are_read_whole():
+    from boai.core.tabular.reader import plan_split
+
+    assert plan_split(xlsx_bytes([HEADER] * 10), 2, 30) is None  # fewer rows than the header zone
+    assert plan_split(b"PK\x03\x04 nonsense", 2, 30) is None
