@@ -23,7 +23,8 @@ def dump(directory: Path) -> dict:
     checkpoints = list(Checkpoint.objects.order_by("id"))
     count = 0
     with (directory / "leaves").open("w", encoding="utf-8", newline="\n") as out:
-        for index, data in Leaf.objects.order_by("index").values_list("index", "data").iterator(chunk_size=5000):
+        rows = Leaf.objects.order_by("index").with_text().values_list("index", "leaf_text")
+        for index, data in rows.iterator(chunk_size=5000):
             out.write(f"{index}\t{data}\n")
             count += 1
     with (directory / "checkpoints.jsonl").open("w", encoding="utf-8", newline="\n") as out:

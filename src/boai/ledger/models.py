@@ -1,15 +1,17 @@
 """Tables of the transparency log.
 
-- `Leaf`: the log itself, one canonical JSON event per index. Append-only (database triggers).
+- `PendingEntry`: every appended event, numbered when appended (`pk`, the entry number business rows
+  keep) and holding its canonical bytes. Append-only. Until it is integrated it also waits in
+  `QueuedEntry`.
+- `QueuedEntry`: the queue of entries waiting for the integrator (one narrow row each).
+- `Leaf`: the log itself: leaf index → entry number and leaf hash. Append-only (database triggers).
+  Its bytes are its entry's, except for entries whose parents had no index yet when they were
+  appended: those bytes are built by the integrator and kept on the leaf.
 - `Node`: hashes of aligned perfect subtrees of 16 leaves and more, so any proof reads O(log n) rows.
 - `Checkpoint`: every signed checkpoint, in order. Append-only.
-- `PendingEntry`: events appended by business transactions, waiting for the integrator.
 - `EntryState` and `Draw`: the flow accounting that lets an append be refused *before* it reaches
-  the log (nothing spent twice, goods stay goods). They are derived data, written with the entry
-  in the business transaction; the audit (`boai ledger verify`) recomputes them from the leaves.
-
-Entries are numbered once, when appended (`PendingEntry.id`): business rows keep that number and
-find their leaf index later (`Leaf.entry_id`).
+  the log (nothing spent twice, goods stay goods). Derived data, written with the entry in the
+  business transaction; the audit (`boai ledger verify`) recomputes it from the leaves.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,22 +43,66 @@ class LogQuerySet(models.QuerySet):
         return self
 
 
+class LeafQuerySet(LogQuerySet):
+    def with_text(self) -> LeafQuerySet:
+        """Annotate the leaf's canonical JSON (its bytes are the UTF-8 encoding); read it as `.text`."""
+        return self.annotate(leaf_text=Coalesce("data", "entry__data"))
+
+
+class PendingEntry(models.Model):
+    """One appended event (the row stays once it is a leaf: it keeps the event's bytes).
+
+    `data` is final when the event is appended, unless a parent had no leaf index yet; then
+    `fields` and `links` let the integrator build it.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    event_type = models.CharField(max_length=24)
+    data = models.TextField(null=True, blank=True)  # final canonical JSON, when every parent had a leaf index
+    fields = models.JSONField(default=dict)  # normalised fields, to build `data` once parents have indices
+    links = models.JSONField(default=dict)  # {"parents": [...], "redraws": [...]} with entry ids
+    actor_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"entry {self.pk} ({self.event_type})"
+
+
+class QueuedEntry(models.Model):
+    """An entry waiting for the integrator; the integrator removes it as the entry becomes a leaf."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("queued log entry")
+        verbose_name_plural = _("queued log entries")
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id}"
+
+
 class Leaf(models.Model):
     index = models.BigIntegerField(_("leaf index"), primary_key=True, db_column="leaf_index")
-    entry_id = models.BigIntegerField(_("entry number"), unique=True)
+    entry = models.OneToOneField(PendingEntry, on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                                 related_name="leaf", db_column="entry_id", verbose_name=_("entry number"))
     event_type = models.CharField(_("event type"), max_length=24, choices=list(EVENT_TYPES.items()))
     created_at = models.DateTimeField(_("integrated"), default=timezone.now)
-    data = models.TextField(_("entry"))  # canonical JSON; the leaf's bytes are its UTF-8 encoding
+    data = models.TextField(_("entry"), null=True, blank=True)  # only when built at integration (see above)
     hash = models.BinaryField(_("leaf hash"), max_length=64)
 
-    objects = LogQuerySet.as_manager()
+    objects = LeafQuerySet.as_manager()
     scope_permission = "ledger"
 
     class Meta:
         verbose_name = _("log leaf")
         verbose_name_plural = _("log leaves")
         ordering = ["-index"]
-        indexes = [models.Index(fields=["event_type", "index"], name="ledger_leaf_type_idx")]
+        # No index on event_type: every index slows integration, and a filtered staff list walks the
+        # primary key backwards and stops at the first page anyway.
 
     def __str__(self) -> str:
         return f"#{self.index} {self.get_event_type_display()}"
@@ -64,12 +111,20 @@ class Leaf(models.Model):
         return reverse("ledger:staff-leaf", args=[self.index])
 
     @property
-    def entry(self) -> dict:
-        return json.loads(self.data)
+    def text(self) -> str:
+        """The canonical JSON (annotated by `with_text()`, else read through the entry)."""
+        annotated = self.__dict__.get("leaf_text")
+        if annotated is not None:
+            return annotated
+        return self.data if self.data is not None else self.entry.data
+
+    @property
+    def event(self) -> dict:
+        return json.loads(self.text)
 
     @property
     def entry_bytes(self) -> bytes:
-        return self.data.encode()
+        return self.text.encode()
 
 
 class Node(models.Model):
@@ -109,25 +164,6 @@ class Checkpoint(models.Model):
         import base64
 
         return base64.b64encode(bytes(self.root)).decode()
-
-
-class PendingEntry(models.Model):
-    """An appended event waiting to become a leaf (the row is removed once it has one)."""
-
-    created_at = models.DateTimeField(default=timezone.now)
-    event_type = models.CharField(max_length=24)
-    data = models.TextField(null=True, blank=True)  # final canonical JSON, when every parent had a leaf index
-    fields = models.JSONField(default=dict)  # normalised fields, to build `data` once parents have indices
-    links = models.JSONField(default=dict)  # {"parents": [...], "redraws": [...]} with entry ids
-    actor_id = models.BigIntegerField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("pending log entry")
-        verbose_name_plural = _("pending log entries")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"entry {self.pk} ({self.event_type})"
 
 
 class EntryState(models.Model):

@@ -21,13 +21,17 @@ LATEST_CACHE_SECONDS = 5
 MAX_FLOW_ENTRIES = 20_000
 
 
+_CHECKPOINT_FIELDS = ("id", "created_at", "origin", "hash_name", "size", "root", "note", "signed_by")
+
+
 def latest_checkpoint() -> Checkpoint | None:
-    """The newest signed checkpoint (cached a few seconds: every public request reads it)."""
+    """The newest signed checkpoint (cached a few seconds, as plain values: every proof request reads it)."""
     found = cache.get(LATEST_CACHE_KEY)
     if found is None:
-        found = Checkpoint.objects.order_by("-id").first() or False
+        row = Checkpoint.objects.order_by("-id").values_list(*_CHECKPOINT_FIELDS).first()
+        found = tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) if row else ()
         cache.set(LATEST_CACHE_KEY, found, LATEST_CACHE_SECONDS)
-    return found or None
+    return Checkpoint(**dict(zip(_CHECKPOINT_FIELDS, found, strict=True))) if found else None
 
 
 def forget_latest_checkpoint() -> None:
@@ -44,8 +48,8 @@ def leaf_for_entry(entry_id: int) -> Leaf | None:
 
 
 def leaf_lines(start: int, count: int) -> list[tuple[int, str]]:
-    return list(Leaf.objects.filter(index__gte=start, index__lt=start + count).order_by("index")
-                .values_list("index", "data"))
+    return list(Leaf.objects.filter(index__gte=start, index__lt=start + count).with_text().order_by("index")
+                .values_list("index", "leaf_text"))
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,10 @@ class Receipt:
 
 def open_receipt(index: int, token: str) -> Receipt | None:
     """The leaf a receipt names, if its opening matches the leaf's donor or recipient commitment."""
-    leaf = Leaf.objects.filter(index=index).first()
+    leaf = Leaf.objects.with_text().filter(index=index).first()
     if leaf is None:
         return None
-    entry = leaf.entry
+    entry = leaf.event
     for role in ("donor", "recipient"):
         if entry.get(role) and commitments.opens(token, entry[role]):
             return Receipt(leaf, entry, role)

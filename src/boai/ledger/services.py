@@ -11,6 +11,7 @@ extends the previous signed one.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from boai.core.audit import audit_record
 from boai.ledger import events, flow, merkle, params, store
-from boai.ledger.models import NODE_MIN_LEVEL, Checkpoint, Draw, EntryState, Leaf, PendingEntry
+from boai.ledger.models import NODE_MIN_LEVEL, Checkpoint, Draw, EntryState, Leaf, PendingEntry, QueuedEntry
 from boai.ledger.note import checkpoint_text, sign_note
 
 logger = logging.getLogger("boai.ledger")
@@ -183,6 +184,7 @@ def _store_entry(event_type, fields, links, state, states, actor) -> PendingEntr
                          actor_id=getattr(actor, "pk", None))
     entry.data = build_data(event_type, entry.fields, packed)
     entry.save(force_insert=True)
+    QueuedEntry.objects.create(entry_id=entry.pk)
     return entry
 
 
@@ -311,51 +313,75 @@ def ledger_integrate(*, max_batch: int = 10_000, max_batches: int | None = None,
     return IntegrateResult(total, size or 0, root, checkpoint=made)
 
 
-def _pending_rows(limit: int) -> list[tuple[int, str, str | None]]:
-    table = PendingEntry._meta.db_table
+def _take_pending(limit: int) -> list[tuple[int, str, str | None, dict | None, dict | None]]:
+    """Take the oldest queued entries off the queue and return them, oldest first.
+
+    Runs under the integrator lock and in the integrator's transaction: if anything fails later the
+    entries are back in the queue. Fields and links come back only for entries still without data.
+    """
+    queue, entries = QueuedEntry._meta.db_table, PendingEntry._meta.db_table
+    pick = f"SELECT entry_id FROM {queue} ORDER BY entry_id LIMIT %s"  # noqa: S608
+    columns = ("e.id, e.event_type, e.data, CASE WHEN e.data IS NULL THEN e.fields END, "
+               "CASE WHEN e.data IS NULL THEN e.links END")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, event_type, data FROM {table} ORDER BY id LIMIT %s", [limit])  # noqa: S608
-        return cursor.fetchall()
+        if connection.vendor == "postgresql":  # one round trip
+            cursor.execute(f"WITH q AS (DELETE FROM {queue} WHERE entry_id IN ({pick}) RETURNING entry_id) "  # noqa: S608
+                           f"SELECT {columns} FROM {entries} e JOIN q ON e.id = q.entry_id ORDER BY e.id", [limit])
+            rows = cursor.fetchall()
+        else:
+            cursor.execute(pick, [limit])
+            ids = [r[0] for r in cursor.fetchall()]
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk, marks = ids[start:start + 500], ", ".join(["%s"] * len(ids[start:start + 500]))
+                cursor.execute(f"SELECT e.id, e.event_type, e.data, e.fields, e.links FROM {entries} e "  # noqa: S608
+                               f"WHERE e.id IN ({marks})", chunk)
+                rows += cursor.fetchall()
+                cursor.execute(f"DELETE FROM {queue} WHERE entry_id IN ({marks})", chunk)  # noqa: S608
+            rows.sort()
+    return [(i, t, d, _json(f) if d is None else None, _json(k) if d is None else None) for i, t, d, f, k in rows]
 
 
-def _resolve_pending(rows, first_index: int) -> list[tuple[int, str, str]]:
+def _json(value):
+    """Raw cursors hand JSON back as text (Django decodes JSONField itself)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _resolve_pending(rows, first_index: int) -> list[tuple[int, str, str, bool]]:
     """Build the data of entries whose parents had no leaf index when they were appended.
 
-    Parents always have smaller entry numbers, so they are in an earlier batch or earlier in this
-    one. If one is not (it cannot happen unless rows were tampered with), the batch stops before it.
+    Returns (entry id, type, data, built here?). Parents always have smaller entry numbers, so they
+    are in an earlier batch or earlier in this one; anything else means the queue was tampered
+    with, and integration stops loudly.
     """
-    unresolved = {r[0] for r in rows if r[2] is None}
+    unresolved = [r for r in rows if r[2] is None]
     if not unresolved:
-        return rows
-    extra = {e.pk: e for e in PendingEntry.objects.filter(pk__in=unresolved)}
-    wanted = {link["entry"] for e in extra.values() for name in ("parents", "redraws")
-              for link in e.links.get(name, [])}
+        return [(*r[:3], False) for r in rows]
+    wanted = {link["entry"] for r in unresolved for name in ("parents", "redraws") for link in r[4].get(name, [])}
     leaf_of = dict(Leaf.objects.filter(entry_id__in=wanted).values_list("entry_id", "index"))
     out = []
-    for offset, (entry_id, event_type, data) in enumerate(rows):
-        if data is None:
-            pending = extra[entry_id]
-            data = build_data(event_type, pending.fields, pending.links, leaf_of)
+    for offset, (entry_id, event_type, data, fields, links) in enumerate(rows):
+        built = data is None
+        if built:
+            data = build_data(event_type, fields, links, leaf_of)
             if data is None:
-                logger.error("ledger: entry %s has a parent without a leaf; integration stops before it", entry_id)
-                break
+                raise LogInconsistent(f"entry {entry_id} names a parent that has no leaf; integration stopped")
         leaf_of[entry_id] = first_index + offset
-        out.append((entry_id, event_type, data))
+        out.append((entry_id, event_type, data, built))
     return out
 
 
-def _integrate_batch(limit: int) -> tuple[int, int, bytes]:
+def _integrate_batch(limit: int) -> tuple[int, int, bytes | None]:
     _check_log_params()
     hasher = params.hasher()
     size = store.tree_size()
-    rows = _pending_rows(limit)
-    if not rows:
+    taken = _take_pending(limit)
+    if not taken:
         return 0, size, None
-    rows = _resolve_pending(rows, size)
+    rows = _resolve_pending(taken, size)
     edge = store.edge(hasher, size)
-    leaves, nodes = _hash_batch(hasher, edge, rows)
-    store.write(leaves, nodes, timezone.now())
-    _delete_pending([r[0] for r in rows])
+    nodes = _hash_and_write(hasher, edge, rows)
+    store.write_nodes(nodes)
     root = edge.root()
     audit_record(actor=None, action="ledger.log.integrate", object_type="ledger.log",
                  object_repr=f"{size}..{edge.size - 1}",
@@ -363,29 +389,19 @@ def _integrate_batch(limit: int) -> tuple[int, int, bytes]:
     return len(rows), edge.size, root
 
 
-def _hash_batch(hasher: merkle.TreeHasher, edge: merkle.CompactRange, rows):
-    """Leaf hashes and the perfect subtrees they complete (only those the store keeps)."""
-    leaves, nodes = [], []
+def _hash_and_write(hasher: merkle.TreeHasher, edge: merkle.CompactRange, rows) -> list[tuple[int, int, bytes]]:
+    """Hash each leaf, stream it to the database, and collect the subtree hashes the store keeps."""
+    nodes = []
     leaf_hash, append, first = hasher.leaf, edge.append, edge.size
-    for offset, (entry_id, event_type, data) in enumerate(rows):
-        h = leaf_hash(data.encode())
-        leaves.append(store.NewLeaf(first + offset, entry_id, event_type, data, h))
-        created = append(h)
-        if created and created[-1][0] >= NODE_MIN_LEVEL:
-            nodes.extend(n for n in created if n[0] >= NODE_MIN_LEVEL)
-    return leaves, nodes
-
-
-def _delete_pending(ids: list[int]) -> None:
-    table = PendingEntry._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608
-            return
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608
+    with store.LeafWriter(timezone.now()) as writer:
+        add = writer.add
+        for offset, (entry_id, event_type, data, built) in enumerate(rows):
+            h = leaf_hash(data.encode())
+            add(first + offset, entry_id, event_type, data if built else None, h)
+            created = append(h)
+            if created and created[-1][0] >= NODE_MIN_LEVEL:
+                nodes.extend(n for n in created if n[0] >= NODE_MIN_LEVEL)
+    return nodes
 
 
 # --- checkpoints ------------------------------------------------------------------------------------

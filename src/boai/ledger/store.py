@@ -10,10 +10,7 @@ Writes (the integrator only) go through PostgreSQL COPY, or executemany on SQLit
 
 from __future__ import annotations
 
-import io
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.db import connection
 
@@ -37,26 +34,49 @@ def tree_size() -> int:
     return 0 if top is None else top + 1
 
 
+_PG_FETCH = (  # one constant text, so PostgreSQL plans it once per connection (a prepared statement);
+    # lists of keys rather than ranges, so the generic plan is two index lookups
+    f"SELECT 0, leaf_index, hash FROM {LEAF_TABLE} WHERE leaf_index = ANY(%s) "  # noqa: S608
+    f"UNION ALL SELECT 1, key, hash FROM {NODE_TABLE} WHERE key = ANY(%s)"
+)
+
+
 def _fetch(leaf_ranges: Iterable[tuple[int, int]], keys: Iterable[int]) -> tuple[dict[int, bytes], dict[int, bytes]]:
-    """Leaf hashes in the given index ranges and node hashes by key, in one round trip."""
-    parts, params = [], []
-    for lo, hi in leaf_ranges:
-        parts.append(f"SELECT 0, leaf_index, hash FROM {LEAF_TABLE} WHERE leaf_index >= %s AND leaf_index < %s")  # noqa: S608
-        params += [lo, hi]
-    keys = sorted(set(keys))
-    if keys:
-        marks = ", ".join(["%s"] * len(keys))
-        parts.append(f"SELECT 1, key, hash FROM {NODE_TABLE} WHERE key IN ({marks})")  # noqa: S608
-        params += keys
+    """Leaf hashes in the given index ranges and node hashes by key, in one round trip.
+
+    A proof touches at most two 16-leaf blocks (around the leaf, and at the end of the tree).
+    """
+    ranges, keys = list(leaf_ranges), sorted(set(keys))
     leaves: dict[int, bytes] = {}
     nodes: dict[int, bytes] = {}
-    if not parts:
+    if not ranges and not keys:
         return leaves, nodes
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for kind, key, value in cursor.fetchall():
+    for rows in (_pg_rows(ranges, keys) if connection.vendor == "postgresql" else _sql_rows(ranges, keys)):
+        for kind, key, value in rows:
             (nodes if kind else leaves)[key] = bytes(value)
     return leaves, nodes
+
+
+def _pg_rows(ranges, keys):
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_PG_FETCH, [[i for lo, hi in ranges for i in range(lo, hi)], keys], prepare=True)
+        yield cursor.fetchall()
+
+
+def _sql_rows(ranges, keys):
+    parts, params = [], []
+    for lo, hi in ranges:
+        parts.append(f"SELECT 0, leaf_index, hash FROM {LEAF_TABLE} WHERE leaf_index >= %s AND leaf_index < %s")  # noqa: S608
+        params += [lo, hi]
+    if keys:
+        parts.append(f"SELECT 1, key, hash FROM {NODE_TABLE} WHERE key IN ({', '.join(['%s'] * len(keys))})")  # noqa: S608
+        params += keys
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        yield cursor.fetchall()
 
 
 class SubtreeReader:
@@ -133,57 +153,67 @@ def edge(hasher: TreeHasher, size: int) -> CompactRange:
 # --- bulk writes ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NewLeaf:
-    index: int
-    entry_id: int
-    event_type: str
-    data: str
-    hash: bytes
+class LeafWriter:
+    """Writes new leaves while the caller computes the next ones.
+
+    On PostgreSQL the rows go out through COPY in chunks as they are added, so the server inserts
+    one chunk while Python hashes the next (the two run on different cores). SQLite gets one
+    executemany at the end.
+    """
+
+    CHUNK = 2000
+
+    def __init__(self, created_at):
+        self.stamp = created_at.isoformat()
+        self.lines: list[str] = []
+        self.rows: list[tuple] = []
+        self.pg = connection.vendor == "postgresql"
+
+    def __enter__(self) -> LeafWriter:
+        if self.pg:
+            self._cursor = connection.cursor()
+            self._copy_cm = self._cursor.copy(f"COPY {LEAF_TABLE} ({', '.join(LEAF_COLUMNS)}) FROM STDIN")
+            self._copy = self._copy_cm.__enter__()
+        return self
+
+    def add(self, index: int, entry_id: int, event_type: str, data: str | None, leaf_hash: bytes) -> None:
+        """One leaf; `data` only when the integrator built the bytes (else they are the entry's)."""
+        if not self.pg:
+            self.rows.append((index, entry_id, event_type, self.stamp, data, leaf_hash))
+            return
+        if data is None:
+            data = "\\N"
+        elif "\\" in data:  # COPY text format: the JSON holds no raw tabs or newlines, only backslashes
+            data = data.replace("\\", "\\\\")
+        self.lines.append(f"{index}\t{entry_id}\t{event_type}\t{self.stamp}\t{data}\t\\\\x{leaf_hash.hex()}\n")
+        if len(self.lines) >= self.CHUNK:
+            self._copy.write("".join(self.lines))
+            self.lines.clear()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self.pg:
+            if exc_type is None and self.rows:
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO {LEAF_TABLE} ({', '.join(LEAF_COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+                        self.rows)
+            return
+        try:
+            if exc_type is None and self.lines:
+                self._copy.write("".join(self.lines))
+        finally:
+            self._copy_cm.__exit__(exc_type, exc, tb)
+            self._cursor.close()
 
 
-def write(leaves: Sequence[NewLeaf], nodes: Sequence[tuple[int, int, bytes]], created_at) -> None:
-    if connection.vendor == "postgresql":
-        _copy_leaves(leaves, created_at)
-        _copy_nodes(nodes)
-        return
-    stamp = created_at.isoformat()
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {LEAF_TABLE} ({', '.join(LEAF_COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
-            [(x.index, x.entry_id, x.event_type, stamp, x.data, x.hash) for x in leaves])
-        cursor.executemany(f"INSERT INTO {NODE_TABLE} (key, hash) VALUES (%s, %s)",  # noqa: S608
-                           [(node_key(level, pos), h) for level, pos, h in nodes])
-
-
-def _copy_leaves(leaves: Sequence[NewLeaf], created_at) -> None:
-    """COPY in text format, built as one string: the JSON never holds raw tabs or newlines."""
-    stamp = created_at.isoformat()
-    buf = io.StringIO()
-    for x in leaves:
-        data = x.data.replace("\\", "\\\\") if "\\" in x.data else x.data
-        buf.write(f"{x.index}\t{x.entry_id}\t{x.event_type}\t{stamp}\t{data}\t\\\\x{x.hash.hex()}\n")
-    with connection.cursor() as cursor, cursor.copy(
-            f"COPY {LEAF_TABLE} ({', '.join(LEAF_COLUMNS)}) FROM STDIN") as copy:
-        copy.write(buf.getvalue())
-
-
-def _copy_nodes(nodes: Sequence[tuple[int, int, bytes]]) -> None:
+def write_nodes(nodes: Sequence[tuple[int, int, bytes]]) -> None:
     if not nodes:
         return
-    text = "".join(f"{(level << NODE_LEVEL_SHIFT) | pos}\t\\\\x{h.hex()}\n" for level, pos, h in nodes)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {NODE_TABLE} (key, hash) FROM STDIN") as copy:
-        copy.write(text)
-
-
-def stored_nodes_in(level_lo: int, pos_lo: int, pos_hi: int) -> dict[int, bytes]:
-    """Stored hashes of level-`level_lo` subtrees with positions in [pos_lo, pos_hi) (for the audit)."""
-    lo, hi = node_key(level_lo, pos_lo), node_key(level_lo, pos_hi)
-    return {k: bytes(h) for k, h in Node.objects.filter(key__gte=lo, key__lt=hi).values_list("key", "hash")}
-
-
-def group_by_level(nodes: Iterable[tuple[int, int, bytes]]) -> dict[int, list[tuple[int, bytes]]]:
-    out: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
-    for level, pos, h in nodes:
-        out[level].append((pos, h))
-    return out
+    if connection.vendor == "postgresql":
+        text = "".join(f"{(level << NODE_LEVEL_SHIFT) | pos}\t\\\\x{h.hex()}\n" for level, pos, h in nodes)
+        with connection.cursor() as cursor, cursor.copy(f"COPY {NODE_TABLE} (key, hash) FROM STDIN") as copy:
+            copy.write(text)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {NODE_TABLE} (key, hash) VALUES (%s, %s)",  # noqa: S608
+                           [(node_key(level, pos), h) for level, pos, h in nodes])

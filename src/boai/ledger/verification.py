@@ -54,7 +54,7 @@ class LogAudit:
 
 
 def _leaves() -> Iterator[tuple[int, str, bytes]]:
-    rows = Leaf.objects.order_by("index").values_list("index", "data", "hash")
+    rows = Leaf.objects.order_by("index").with_text().values_list("index", "leaf_text", "hash")
     for index, data, stored in rows.iterator(chunk_size=CHUNK):
         yield index, data, bytes(stored)
 

@@ -8,7 +8,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ def describe(entry: dict) -> str:
 
 
 def _leaf_context(leaf: Leaf) -> dict:
-    entry = leaf.entry
+    entry = leaf.event
     latest = selectors.latest_checkpoint()
     ctx = {"leaf": leaf, "entry": entry, "pretty": json.dumps(entry, ensure_ascii=False, indent=2, sort_keys=True),
            "summary": describe(entry), "children": selectors.children(leaf.index), "checkpoint": latest,
@@ -72,7 +72,7 @@ class PublicLogPage(TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(checkpoint=selectors.latest_checkpoint(), counts=selectors.log_counts(), origin=params.origin(),
                    hash_name=params.hash_name(), verifier_keys=params.verifier_keys(),
-                   recent=[(leaf, describe(leaf.entry)) for leaf in Leaf.objects.order_by("-index")[:10]])
+                   recent=[(leaf, describe(leaf.event)) for leaf in Leaf.objects.with_text().order_by("-index")[:10]])
         ctx.update(self._receipt())
         return ctx
 
@@ -93,7 +93,7 @@ class PublicLeafPage(TemplateView):
     template_name = "ledger/public_leaf.html"
 
     def get_context_data(self, **kwargs):
-        leaf = Leaf.objects.filter(index=self.kwargs["index"]).first()
+        leaf = Leaf.objects.with_text().filter(index=self.kwargs["index"]).first()
         if leaf is None:
             raise Http404
         return super().get_context_data(**_leaf_context(leaf), **kwargs)
@@ -127,14 +127,14 @@ class FlowsPage(TemplateView):
 
 
 def _amount(leaf: Leaf):
-    return leaf.entry.get("amount")
+    return leaf.event.get("amount")
 
 
 LEAF_COLUMNS = (
     Column("index", gettext_lazy("Leaf"), link=True),
     Column("event_type", gettext_lazy("Event type"), accessor="get_event_type_display"),
     Column("amount", gettext_lazy("Amount (yuan)"), accessor=_amount),
-    Column("summary", gettext_lazy("Summary"), accessor=lambda leaf: describe(leaf.entry)),
+    Column("summary", gettext_lazy("Summary"), accessor=lambda leaf: describe(leaf.event)),
     Column("created_at", gettext_lazy("Integrated")),
 )
 
@@ -142,12 +142,15 @@ LEAF_COLUMNS = (
 class LeafSearchMixin:
     search_placeholder = gettext_lazy("Leaf number, commitment, reference or name of a fund")
 
+    def base_queryset(self) -> QuerySet:
+        return super().base_queryset().with_text()
+
     def search(self, queryset: QuerySet, term: str) -> QuerySet:
         if not term:
             return queryset
         if _DIGITS.fullmatch(term):
             return queryset.filter(index=int(term))
-        return queryset.filter(data__contains=term)
+        return queryset.filter(Q(data__contains=term) | Q(entry__data__contains=term))
 
 
 class LeafListPage(LeafSearchMixin, ListPage):
@@ -169,7 +172,7 @@ class LeafExportPage(LeafSearchMixin, ExportPage):
     model = Leaf
     filterset_class = LeafFilter
     export_columns = (*LEAF_COLUMNS, Column("entry_id", gettext_lazy("Entry number")),
-                      Column("data", gettext_lazy("Leaf (canonical JSON)")),
+                      Column("data", gettext_lazy("Leaf (canonical JSON)"), accessor=lambda leaf: leaf.text),
                       Column("hash", gettext_lazy("Leaf hash"), accessor=lambda leaf: bytes(leaf.hash).hex()))
     filename = "transparency-log"
 
@@ -177,6 +180,9 @@ class LeafExportPage(LeafSearchMixin, ExportPage):
 class LeafDetailPage(DetailPage):
     model = Leaf
     template_name = "ledger/leaf_detail.html"
+
+    def base_queryset(self) -> QuerySet:
+        return super().base_queryset().with_text()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**_leaf_context(self.object), **kwargs)

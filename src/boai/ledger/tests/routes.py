@@ -22,7 +22,7 @@ def _receipt(client=None):
 
     _log()
     opening = commit("person:1", salt=b"\x01" * 16)
-    leaf = Leaf.objects.filter(data__contains=opening.commitment).first()
+    leaf = Leaf.objects.filter(entry__data__contains=opening.commitment).first()
     if leaf is None:
         from boai.ledger.services import ledger_append, ledger_checkpoint, ledger_integrate
 
@@ -30,7 +30,7 @@ def _receipt(client=None):
                                                            "donor": opening.commitment})
         ledger_integrate(checkpoint=False)
         ledger_checkpoint()
-        leaf = Leaf.objects.get(data__contains=opening.commitment)
+        leaf = Leaf.objects.get(entry__data__contains=opening.commitment)
     return {"index": leaf.index, "opening": opening.token}
 
 

@@ -6,9 +6,9 @@ import base64
 import json
 
 import pytest
-from rest_framework.throttling import ScopedRateThrottle
 
 from boai.ledger import merkle, params
+from boai.ledger.api import PublicRateThrottle
 from boai.ledger.models import Checkpoint, Leaf
 from boai.ledger.note import open_note, parse_checkpoint, parse_vkey
 from boai.ledger.tests.helpers import sample_log
@@ -46,7 +46,7 @@ def test_no_checkpoint_yet_is_404(client, db):
 def test_leaf_bytes_are_exact_and_immutable(client, log):
     leaf = Leaf.objects.get(index=2)
     response = client.get("/log/leaves/2")
-    assert response.content == leaf.data.encode()
+    assert response.content == leaf.text.encode()
     assert "immutable" in response["Cache-Control"] and response["ETag"] == f'"{bytes(leaf.hash).hex()}"'
     assert client.get("/log/leaves/99").status_code == 404
 
@@ -68,7 +68,7 @@ def test_inclusion_proof_verifies_against_the_checkpoint(client, log):
     for index in range(size):
         body = client.get("/log/proof/inclusion", {"index": index}).json()
         path = [base64.b64decode(h) for h in body["inclusion_path"]]
-        leaf_hash = hasher.leaf(Leaf.objects.get(index=index).data.encode())
+        leaf_hash = hasher.leaf(Leaf.objects.get(index=index).text.encode())
         assert base64.b64decode(body["leaf_hash"]) == leaf_hash
         assert merkle.verify_inclusion(hasher, index, size, leaf_hash, path, root)
         assert body["checkpoint"].startswith(params.origin())
@@ -118,6 +118,7 @@ def test_flows_data_follow_the_money(client, log):
 
 
 def test_public_endpoints_are_rate_limited(client, log, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"public": "3/min"})
-    codes = [client.get("/log/leaves/0").status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    monkeypatch.setattr(PublicRateThrottle, "THROTTLE_RATES", {"public": "3/min"})
+    responses = [client.get("/log/leaves/0") for _ in range(4)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert int(responses[-1]["Retry-After"]) >= 1

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InternalError, connection, connections, transaction
 
 from boai.ledger import events, merkle, params, store
-from boai.ledger.models import Leaf, PendingEntry
+from boai.ledger.models import Leaf, PendingEntry, QueuedEntry
 from boai.ledger.services import _lock, ledger_append, ledger_integrate
 from boai.ledger.tests.helpers import gift, sample_log
 from boai.ledger.verification import ledger_verify
@@ -29,6 +29,7 @@ REFUSED = (IntegrityError, InternalError)
     "TRUNCATE ledger_leaf",
     "UPDATE ledger_node SET hash = '\\x00'",
     "DELETE FROM ledger_checkpoint",
+    "UPDATE ledger_pendingentry SET data = NULL",
     "UPDATE ledger_draw SET amount = 0",
 ])
 def test_triggers_refuse_rewriting_the_log(sql):
@@ -44,10 +45,11 @@ def test_triggers_refuse_rewriting_the_log(sql):
 def _pending(n: int) -> None:
     """n committed gifts waiting for the integrator (written directly: this tests integration)."""
     ts = "2025-06-01T08:00:00Z"
-    PendingEntry.objects.bulk_create(PendingEntry(
+    entries = PendingEntry.objects.bulk_create(PendingEntry(
         event_type="gift_received", fields={},
         data=events.canonical({"v": 1, "type": "gift_received", "ts": ts, "amount": f"{i + 1}.00",
                                "donor_kind": "anonymous"})) for i in range(n))
+    QueuedEntry.objects.bulk_create(QueuedEntry(entry_id=e.pk) for e in entries)
 
 
 def _in_thread(target, results, *args):
@@ -65,7 +67,7 @@ def test_parallel_integrators_never_assign_the_same_index():
 
     def drain():
         batches = []
-        while PendingEntry.objects.exists():
+        while QueuedEntry.objects.exists():
             result = ledger_integrate(max_batch=97, max_batches=1, checkpoint=False)
             batches.append(result.integrated if not result.skipped else 0)
         return batches

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from boai.core.models import AuditEntry
 from boai.ledger import events, merkle, params, store
-from boai.ledger.models import Checkpoint, Draw, EntryState, Leaf, PendingEntry
+from boai.ledger.models import Checkpoint, Draw, EntryState, Leaf, PendingEntry, QueuedEntry
 from boai.ledger.note import open_note, parse_checkpoint
 from boai.ledger.services import From, ledger_append, ledger_checkpoint, ledger_integrate
 from boai.ledger.tests.helpers import allocation, disbursement, gift, relief, sample_log
@@ -20,19 +20,19 @@ pytestmark = pytest.mark.django_db
 def test_append_queues_then_integrate_makes_leaves_in_entry_order():
     g, opening = gift("1000.00")
     a = allocation(g, "400.00")
-    assert PendingEntry.objects.count() == 2 and not Leaf.objects.exists()
+    assert QueuedEntry.objects.count() == 2 and not Leaf.objects.exists()
     result = ledger_integrate(checkpoint=False)
     assert result.integrated == 2 and result.size == 2
-    assert not PendingEntry.objects.exists()
+    assert not QueuedEntry.objects.exists() and PendingEntry.objects.count() == 2  # entries stay, the queue empties
     leaves = list(Leaf.objects.order_by("index"))
     assert [x.entry_id for x in leaves] == [g.pk, a.pk]
-    first = events.parse_entry(leaves[0].data)
+    first = events.parse_entry(leaves[0].text)
     assert first["type"] == "gift_received" and first["amount"] == "1000.00"
     assert first["donor"] == opening.commitment
-    second = events.parse_entry(leaves[1].data)
+    second = events.parse_entry(leaves[1].text)
     assert second["parents"] == [{"amount": "400.00", "leaf": 0}]
     hasher = params.hasher()
-    assert bytes(leaves[0].hash) == hasher.leaf(leaves[0].data.encode())
+    assert bytes(leaves[0].hash) == hasher.leaf(leaves[0].text.encode())
     assert result.root == merkle.root(hasher, [bytes(x.hash) for x in leaves])
     assert AuditEntry.objects.filter(action="ledger.entry.append").count() == 2
     assert AuditEntry.objects.filter(action="ledger.log.integrate").exists()
@@ -44,8 +44,9 @@ def test_parent_in_the_same_transaction_is_resolved_at_integration():
     assert PendingEntry.objects.get(pk=a.pk).data is None
     ledger_integrate(checkpoint=False)
     leaf = Leaf.objects.get(entry_id=a.pk)
+    assert leaf.data == leaf.text  # the integrator built these bytes and keeps them on the leaf
     parent = Leaf.objects.get(entry_id=g.pk).index
-    assert events.parse_entry(leaf.data)["parents"] == [{"amount": "100.00", "leaf": parent}]
+    assert events.parse_entry(leaf.text)["parents"] == [{"amount": "100.00", "leaf": parent}]
 
 
 def test_parent_by_leaf_index_gives_final_data_at_append():
@@ -126,8 +127,8 @@ def test_correction_voids_and_amends_within_the_rules():
     ledger_integrate(checkpoint=False)
     leaves = {x.entry_id: x for x in Leaf.objects.all()}
     index = {entry_id: leaf.index for entry_id, leaf in leaves.items()}
-    correction = next(events.parse_entry(x.data) for x in leaves.values()
-                      if events.parse_entry(x.data).get("parents") == [{"leaf": index[a.pk]}])
+    correction = next(events.parse_entry(x.text) for x in leaves.values()
+                      if events.parse_entry(x.text).get("parents") == [{"leaf": index[a.pk]}])
     assert correction["amount"] == "60.00" and correction["redraws"] == [{"amount": "60.00", "leaf": index[g.pk]}]
 
 
@@ -144,7 +145,7 @@ def test_personal_data_is_refused():
         ledger_append(event_type="gift_received", payload={"amount": "10", "donor_kind": "individual", "x": 1})
     with pytest.raises(ValidationError, match="decimal number written as text"):
         ledger_append(event_type="gift_received", payload={"amount": 10.5, "donor_kind": "individual"})
-    assert not PendingEntry.objects.exists()
+    assert not QueuedEntry.objects.exists()
 
 
 def test_checkpoint_is_signed_consistent_and_not_repeated():

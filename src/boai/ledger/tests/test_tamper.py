@@ -21,7 +21,7 @@ from boai.ledger.verification import ledger_verify
 from boai_verifier.cli import main as boai_verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TABLES = ("ledger_leaf", "ledger_node", "ledger_checkpoint")
+TABLES = ("ledger_leaf", "ledger_node", "ledger_checkpoint", "ledger_pendingentry")
 
 
 @pytest.fixture
@@ -74,9 +74,10 @@ def test_one_changed_byte_is_named(live_server, capsys, attacker, tmp_path):
     call_command("ledger", "dump", tmp_path / "before")
     assert _run_verifier(capsys, "audit", tmp_path / "before", "--key", _key(), "--state", state)[0] == 0
     index = names["index"]["alloc"]
-    with connection.cursor() as cur:
-        cur.execute("UPDATE ledger_leaf SET data = replace(data, '\"1200.00\"', '\"1300.00\"') WHERE leaf_index = %s",
-                    [index])
+    entry = Leaf.objects.get(index=index).entry_id
+    with connection.cursor() as cur:  # the leaf's bytes live on its entry
+        cur.execute("UPDATE ledger_pendingentry SET data = replace(data, '\"1200.00\"', '\"1300.00\"') WHERE id = %s",
+                    [entry])
     assert f"leaf {index}" in _verify_command_error()
     code, out = _run_verifier(capsys, "audit", live_server.url, "--key", _key())
     assert code == 1 and f"leaf {index} is the first that differs" in out, out
@@ -97,11 +98,12 @@ def test_a_deleted_leaf_is_named(live_server, capsys, attacker):
 def _rewrite_history(index: int) -> None:
     """Change one leaf and recompute every hash so the store is self-consistent again."""
     hasher = params.hasher()
-    leaf = Leaf.objects.get(index=index)
-    data = leaf.data.replace('"1200.00"', '"1100.00"').replace('"800.00"', '"700.00"')  # flow rules still hold
+    leaf = Leaf.objects.with_text().get(index=index)
+    data = leaf.text.replace('"1200.00"', '"1100.00"').replace('"800.00"', '"700.00"')  # flow rules still hold
     with connection.cursor() as cur:
-        cur.execute("UPDATE ledger_leaf SET data = %s, hash = %s WHERE leaf_index = %s",
-                    [data, hasher.leaf(data.encode()), index])
+        cur.execute("UPDATE ledger_pendingentry SET data = %s WHERE id = %s", [data, leaf.entry_id])
+        cur.execute("UPDATE ledger_leaf SET data = NULL, hash = %s WHERE leaf_index = %s",
+                    [hasher.leaf(data.encode()), index])
         cur.execute("DELETE FROM ledger_node")
     edge = merkle.CompactRange(hasher)
     for h in Leaf.objects.order_by("index").values_list("hash", flat=True):
