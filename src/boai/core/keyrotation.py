@@ -47,12 +47,14 @@ class _Sql:
     def __init__(self, model: type[models.Model], field: EncryptedTextField):
         qn = connection.ops.quote_name
         table, col, pk = qn(model._meta.db_table), qn(field.column), qn(model._meta.pk.column)
+        # table and column names come from the models' metadata, quoted; values are parameters
         stale = f"{col} IS NOT NULL AND {col} <> '' AND SUBSTR({col}, 1, %s) <> %s"
-        self.count = f"SELECT COUNT(*) FROM {table} WHERE {col} IS NOT NULL AND {col} <> ''"  # noqa: S608
-        self.count_stale = f"SELECT COUNT(*) FROM {table} WHERE {stale}"  # noqa: S608
-        self.first = f"SELECT {pk}, {col} FROM {table} WHERE {stale} ORDER BY {pk} LIMIT %s"  # noqa: S608
-        self.next = f"SELECT {pk}, {col} FROM {table} WHERE {pk} > %s AND {stale} ORDER BY {pk} LIMIT %s"  # noqa: S608
-        self.update = f"UPDATE {table} SET {col} = %s WHERE {pk} = %s AND {col} = %s"  # noqa: S608
+        self.count = f"SELECT COUNT(*) FROM {table} WHERE {col} IS NOT NULL AND {col} <> ''"  # noqa: S608 # nosec B608
+        self.count_stale = f"SELECT COUNT(*) FROM {table} WHERE {stale}"  # noqa: S608 # nosec B608
+        self.first = f"SELECT {pk}, {col} FROM {table} WHERE {stale} ORDER BY {pk} LIMIT %s"  # noqa: S608 # nosec B608
+        self.next = (f"SELECT {pk}, {col} FROM {table} "  # noqa: S608 # nosec B608
+                     f"WHERE {pk} > %s AND {stale} ORDER BY {pk} LIMIT %s")
+        self.update = f"UPDATE {table} SET {col} = %s WHERE {pk} = %s AND {col} = %s"  # noqa: S608 # nosec B608
 
 
 def _reencrypt(token: str, context: str, label: str, pk) -> str:

@@ -72,8 +72,10 @@ ETHNICITY_TABLE: tuple[tuple[str, str, str], ...] = (
 
 
 def _bilingual(chinese: str, english: str) -> str:
-    """The standard's own Chinese name in Chinese, its romanisation otherwise (no catalogue entries needed)."""
-    return chinese if (translation.get_language() or "zh-hans").startswith("zh") else english
+    """The standard's own Chinese name in Chinese, its romanisation otherwise (no catalogue entries needed;
+    with translations deactivated, as in makemigrations, the romanisation, like an untranslated msgid)."""
+    language = translation.get_language()
+    return chinese if language and language.startswith("zh") else english
 
 
 bilingual = lazy(_bilingual, str)

@@ -4,9 +4,12 @@ forms collect input, and the service's ValidationError lands on the matching fie
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.orgs.selectors import org_choices_for
+from boai.people import services
 from boai.people.codes import ETHNICITY_CHOICES, Gender, IdType
 from boai.people.models import REVEALABLE, Person
 from boai.people.services import REVEAL_REASON_MIN
@@ -17,7 +20,7 @@ _ID_HELP = _("Full-width digits, spaces, hyphens and a lower-case x are accepted
 
 class PersonForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices, initial=IdType.RESIDENT)
     id_number = forms.CharField(label=_("ID number"), max_length=60, required=False, help_text=_ID_HELP,
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
@@ -34,6 +37,23 @@ class PersonForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = org_choices_for(user)
+
+    def clean(self):
+        """Run the service's field rules now, so every mistake shows at once, even when another field
+        (say, the organisation) is missing too. The service runs them again when saving."""
+        data = super().clean()
+        if "name" not in data:
+            return data
+        try:
+            services.clean_person(org_id=0, name=data["name"], id_type=data.get("id_type") or IdType.RESIDENT,
+                                  id_number=data.get("id_number") or "", gender=data.get("gender") or None,
+                                  birth_date=data.get("birth_date"), mobile=data.get("mobile") or "",
+                                  address=data.get("address") or "", ethnicity=data.get("ethnicity") or "")
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
+        return data
 
 
 class PersonUpdateForm(PersonForm):

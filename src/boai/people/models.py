@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boai.core.fields import EncryptedTextField
 from boai.core.scoping import ScopedManager
@@ -30,7 +31,7 @@ REVEALABLE = ("id_number", "mobile", "address")
 class Person(models.Model):
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="people",
                             verbose_name=_("organisation"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT)
     id_number = EncryptedTextField(_("ID number"), blank=True, default="")
     id_number_masked = models.CharField(_("ID number"), max_length=40, blank=True, default="")

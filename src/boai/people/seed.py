@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import multiprocessing
+import os
 import random
+import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 from stdnum.cn import ric
 
 from boai.core.seeding import SeedContext, seeder
@@ -23,10 +29,11 @@ from boai.orgs.models import Kind, Org, Subtype
 from boai.people.codes import ETHNICITY_TABLE, Gender, IdType
 from boai.people.identity import region_in_use
 from boai.people.models import Person
-from boai.people.services import PersonRow, person_bulk_create
+from boai.people.services import PersonRow, copy_text, person_bulk_create, person_bulk_load
 
 DEMO_PEOPLE = 400
 CITY_PEOPLE = 1_000_000
+CHUNK_ROWS = 25_000
 
 # branch division code → (share of the city's population, its address codes, newest first)
 BRANCH_CODES = {
@@ -61,6 +68,7 @@ class Unit:
     branch: str  # division code of its branch
 
 
+@functools.lru_cache(maxsize=32)
 def _codes_by_year(branch: str, until: int) -> dict[int, tuple[str, ...]]:
     """For each birth year, the branch's address codes in use when that person's number was issued."""
     table = {}
@@ -72,21 +80,28 @@ def _codes_by_year(branch: str, until: int) -> dict[int, tuple[str, ...]]:
 
 
 class PersonFactory:
-    """Draws synthetic people from one random generator; numbers are unique across the whole run."""
+    """Draws synthetic people from one random generator.
 
-    def __init__(self, rng: random.Random, today: dt.date):
+    Numbers are unique within a factory (a set of the drawn ones) and across factories: factory
+    `residue` of `stride` only uses sequence numbers 1 + residue + k·stride, so chunks generated
+    independently (in parallel) never collide. An odd stride keeps both parities, i.e. both genders.
+    """
+
+    def __init__(self, rng: random.Random, today: dt.date, *, residue: int = 0, stride: int = 1):
         self.rng = rng
         self.today = today
         self.span = today.toordinal() - EPOCH
         self.codes = {b: _codes_by_year(b, today.year) for b in BRANCH_CODES}
         self.seen: set[int] = set()
+        self.residue, self.stride = residue, stride
+        self.sequences = (998 - residue) // stride + 1
 
     def id_number(self, branch: str) -> tuple[str, dt.date, str]:
         rng = self.rng
         while True:
             born = dt.date.fromordinal(EPOCH + int(self.span * rng.random() ** 0.8))
             region = rng.choice(self.codes[branch][born.year])
-            seq = rng.randrange(1, 1000)
+            seq = 1 + self.residue + self.stride * rng.randrange(self.sequences)
             key = (int(region) * 100_000_000 + born.year * 10_000 + born.month * 100 + born.day) * 1000 + seq
             if key not in self.seen:
                 self.seen.add(key)
@@ -143,21 +158,75 @@ def units_by_branch() -> dict[str, list[Unit]]:
     return {code: units for code, units in out.items() if units}
 
 
-def generate(rng: random.Random, count: int, *, today: dt.date | None = None) -> Iterator[PersonRow]:
-    """The people, drawn lazily. The units are read here, before the first row: the rows are consumed
-    inside a COPY, when the connection can run no other query."""
-    units = units_by_branch()
-    factory = PersonFactory(rng, today or SEED_TODAY)
-    return _draw(rng, factory, units, count)
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of the preset, generated from its own seed: the same people however many processes."""
+
+    index: int
+    start: int  # position of its first person in the whole preset
+    size: int
+    seed: int
+    stride: int
 
 
-def _draw(rng: random.Random, factory: PersonFactory, units: dict[str, list[Unit]], count: int) -> Iterator[PersonRow]:
+def plan(rng: random.Random, count: int) -> list[Chunk]:
+    chunks = max(1, -(-count // CHUNK_ROWS))
+    stride = chunks if chunks % 2 else chunks + 1
+    return [Chunk(i, i * CHUNK_ROWS, min(CHUNK_ROWS, count - i * CHUNK_ROWS), rng.getrandbits(64), stride)
+            for i in range(chunks)]
+
+
+def chunk_rows(chunk: Chunk, units: dict[str, list[Unit]], others: int) -> Iterator[PersonRow]:
+    """The chunk's people; the first `others` people of the preset hold a passport or a permit."""
+    rng = random.Random(chunk.seed)  # reproducible synthetic data, not secrets  # nosec B311
+    factory = PersonFactory(rng, SEED_TODAY, residue=chunk.index, stride=chunk.stride)
     branches = list(units)
     weights = [BRANCH_CODES[b][0] for b in branches]
-    others = max(1, count // 300)  # about 0.3% hold another document
-    for n, branch in enumerate(rng.choices(branches, weights=weights, k=count)):
+    for n, branch in enumerate(rng.choices(branches, weights=weights, k=chunk.size), start=chunk.start):
         unit = rng.choice(units[branch])
         yield factory.foreign_passport_holder(unit, n) if n < others else factory.person(unit)
+
+
+def generate(rng: random.Random, count: int) -> Iterator[PersonRow]:
+    """The preset's people in order, in this process (the units are read before the first row)."""
+    units = units_by_branch()
+    others = max(1, count // 300)  # about 0.3% hold another document
+    return (row for chunk in plan(rng, count) for row in chunk_rows(chunk, units, others))
+
+
+_units: dict[str, list[Unit]] = {}  # set in the parent before forking; inherited by the workers
+
+
+def _encode(job: tuple[Chunk, int, dt.datetime]) -> tuple[bytes, dict[int, int]]:
+    chunk, others, now = job
+    return copy_text(chunk_rows(chunk, _units, others), now)
+
+
+def encoded_chunks(chunks: list[Chunk], units: dict[str, list[Unit]], others: int, *,
+                   workers: int) -> Iterator[tuple[bytes, dict[int, int]]]:
+    """Chunks generated, sealed and COPY-encoded by `workers` forked processes, yielded in order with at
+    most two per worker in flight. The workers only compute: they never touch the parent's database
+    connection (they inherit it and leave through os._exit, which closes nothing)."""
+    global _units
+    now = timezone.now()
+    jobs = [(chunk, others, now) for chunk in chunks]
+    if workers < 2 or len(chunks) < 2:
+        _units = units
+        yield from map(_encode, jobs)
+        return
+    _units = units
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        pending: deque = deque()
+        for job in jobs:
+            pending.append(pool.apply_async(_encode, (job,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+    finally:
+        pool.terminate()
+        _units = {}
 
 
 @contextlib.contextmanager
@@ -165,8 +234,9 @@ def indexes_built_after():
     """On an empty PostgreSQL table, drop the secondary indexes for the load and build them after it:
     one sorted build per index instead of a million random B-tree inserts. The definitions come from
     the model (Meta.indexes and the unique constraint), so they cannot drift from the migrations."""
+    timings: dict[str, float] = {}
     if connection.vendor != "postgresql" or Person.objects.exists():
-        yield
+        yield timings
         return
     unique = [c for c in Person._meta.constraints if isinstance(c, models.UniqueConstraint)]
     with transaction.atomic(), connection.schema_editor() as editor:
@@ -175,25 +245,43 @@ def indexes_built_after():
             editor.remove_index(Person, index)
         for constraint in unique:
             editor.remove_constraint(Person, constraint)
-        yield
+        yield timings
+        started = time.perf_counter()
         for index in Person._meta.indexes:
             editor.add_index(Person, index)
         for constraint in unique:
             editor.add_constraint(Person, constraint)
+        timings["indexes built"] = time.perf_counter() - started
 
 
 def analyze() -> None:
-    """Fresh planner statistics after a bulk load (the blind-index lookups rely on them)."""
+    """Fresh planner statistics after a bulk load: without them PostgreSQL guesses that a subtree
+    holds one unit and a blind index matches thousands of rows, and picks plans 50x too slow."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Person._meta.db_table}")
+            cursor.execute(f"ANALYZE {Org._meta.db_table}")
+
+
+def seed_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 @seeder("people", order=30)
 def seed_people(ctx: SeedContext) -> None:
+    """PostgreSQL: chunks built on every core and streamed by COPY; elsewhere row by row in-process."""
     count = CITY_PEOPLE if ctx.is_city else DEMO_PEOPLE
-    rows = generate(ctx.rng, count)
-    with indexes_built_after():
-        n = person_bulk_create(actor=None, rows=rows, source=f"seed:{ctx.preset}", check_duplicates=False)
+    units, chunks, others = units_by_branch(), plan(ctx.rng, count), max(1, count // 300)
+    source, started = f"seed:{ctx.preset}", time.perf_counter()
+    if connection.vendor == "postgresql":
+        with indexes_built_after() as timings:
+            n = person_bulk_load(actor=None, chunks=encoded_chunks(chunks, units, others, workers=seed_workers()),
+                                 source=source)
+            timings["loaded"] = time.perf_counter() - started
+    else:
+        rows = (row for chunk in chunks for row in chunk_rows(chunk, units, others))
+        n = person_bulk_create(actor=None, rows=rows, source=source, check_duplicates=False)
+        timings = {"loaded": time.perf_counter() - started}
     analyze()
-    ctx.out(f"people: {n}")
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
+    ctx.out(f"people: {n} ({steps}, analysed {time.perf_counter() - started:.1f}s)")

@@ -5,7 +5,9 @@ gives a reason (audited)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView
 
 from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
@@ -15,7 +17,7 @@ from boai.people.forms import PersonForm, PersonUpdateForm, RevealForm
 from boai.people.models import Person
 
 PERSON_COLUMNS = (
-    Column("name", _("Name"), link=True),
+    Column("name", pgettext_lazy("person", "Name"), link=True),
     Column("id_type", _("ID type"), accessor="get_id_type_display"),
     Column("id_number_masked", _("ID number")),
     Column("gender", _("Gender"), accessor="get_gender_display"),
@@ -131,7 +133,10 @@ class PersonRevealPage(ScopedObjectMixin, FormView):
         return [partial] if self.request.htmx else ["people/reveal.html"]
 
     def get_initial(self):
-        return {"field": self.request.GET.get("field", "id_number")}
+        field = self.request.GET.get("field", "id_number")
+        if field not in REVEAL_LABELS:
+            raise Http404
+        return {"field": field}
 
     def form_valid(self, form):
         field = form.cleaned_data["field"]

@@ -141,6 +141,7 @@ ZH = {
     "%(name)s (directly)": "%(name)s（直属）",
 }
 PLURALS = {"%(n)s person": ["%(n)s 人"]}
+CONTEXT = {("person", "Name"): "姓名", ("person", "name"): "姓名"}
 
 
 def main(path: str) -> int:
@@ -150,6 +151,9 @@ def main(path: str) -> int:
         if entry.msgid_plural:
             entry.msgstr_plural = dict(enumerate(PLURALS.get(entry.msgid, [])))
             ok = entry.msgid in PLURALS
+        elif entry.msgctxt:
+            entry.msgstr = CONTEXT.get((entry.msgctxt, entry.msgid), "")
+            ok = bool(entry.msgstr)
         else:
             entry.msgstr = ZH.get(entry.msgid, "")
             ok = bool(entry.msgstr)

@@ -151,11 +151,18 @@ def test_create_form_errors_are_precise_and_lose_nothing(tree, staff, data, fiel
     assert "保留的地址" in _html(response)  # what was typed is still there
 
 
+def test_create_form_shows_every_mistake_at_once(tree, staff):
+    response = staff.post(reverse("people:create"), {"name": "测试", "id_type": IdType.RESIDENT,
+                                                     "id_number": "110105194912310021", "mobile": "1381234"})
+    errors = response.context["form"].errors
+    assert set(errors) == {"org", "id_number", "mobile"}
+
+
 def test_create_form_errors_in_chinese(tree, client, branch_admin):
     login(client, branch_admin)  # no language cookie: zh-hans, the default
     response = client.post(reverse("people:create"), {"org": tree.unit_a.pk, "name": "错误示例",
                                                       "id_type": IdType.RESIDENT, "id_number": "110105194912310021"})
-    assert "校验码" in _html(response)
+    assert "校验码" in _html(response) and "姓名" in _html(response)
 
 
 def test_create_form_offers_only_orgs_in_scope(tree, staff):
@@ -188,6 +195,11 @@ def test_reveal_dialog_flow(tree, staff):
     assert "梁溪区中山路88号" in _html(shown) and shown["Cache-Control"] == "no-store"
     entry = AuditEntry.objects.get(action="people.person.reveal")
     assert entry.reason == "核实救助对象住址" and entry.after == {"field": "address"} and entry.channel == "web"
+
+
+def test_reveal_of_an_unknown_field_is_not_found(tree, staff):
+    person = make_person(tree.unit_a)
+    assert staff.get(reverse("people:reveal", args=[person.pk]), {"field": "name"}).status_code == 404
 
 
 def test_reveal_without_javascript_is_a_page(tree, staff):

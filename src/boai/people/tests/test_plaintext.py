@@ -60,3 +60,21 @@ def test_bulk_path_on_postgresql_is_copy(tree, branch_admin, django_assert_max_n
         services.person_bulk_create(actor=branch_admin, rows=rows)
     assert any(q["sql"].startswith("COPY people_person") for q in captured.captured_queries)
     assert "INSERT INTO \"people_person\"" not in " ".join(q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_lookup_by_full_number_is_one_indexed_query(tree, branch_admin, django_assert_num_queries):
+    from boai.people import selectors
+
+    people = [make_person(tree.unit_a) for _ in range(3)]
+    target = people[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask whether the index can serve it
+    query = selectors.by_id_number(selectors.people_for(branch_admin), target.id_number.lower())
+    assert "people_person_id_unique" in query.explain()
+    mobile = selectors.by_mobile(selectors.people_for(branch_admin), target.mobile)
+    assert "people_person_mobile_idx" in mobile.explain()
+    with django_assert_num_queries(1):
+        found = list(query)
+    assert [p.pk for p in found] == [target.pk]
