@@ -88,7 +88,8 @@ def leaves(entry_ids: Iterable[int | None]) -> dict[int, LeafView]:
     ids = [e for e in set(entry_ids) if e is not None]
     if not ids:
         return {}
-    rows = Leaf.objects.filter(entry_id__in=ids).values_list("entry_id", "index", "event_type", "data")
+    rows = Leaf.objects.with_text().filter(entry_id__in=ids).values_list("entry_id", "index", "event_type",
+                                                                        "leaf_text")
     return {entry: LeafView(index, entry, etype, json.loads(data)) for entry, index, etype, data in rows}
 
 
