@@ -21,6 +21,24 @@ def paysim_deliver() -> int:
     return simulator.deliver_due()
 
 
+@shared_task
+def thank_donor(gift_id: int) -> bool:
+    from boai.donations.models import Gift
+    from boai.donations.services.feedback import send_thanks
+
+    gift = (Gift.objects.select_related("order", "donor", "certificate", "fund", "restricted_project")
+            .filter(pk=gift_id).first())
+    return bool(gift) and send_thanks(gift)
+
+
+@periodic("donations.feedback", every=timedelta(days=30))
+def donor_feedback() -> str:
+    """Every month: what online donors' gifts paid for (SMS with the link to each gift's journey)."""
+    from boai.donations.services.feedback import feedback_report
+
+    return f"feedback sent: {feedback_report()}"
+
+
 @periodic("donations.paysim", every=timedelta(minutes=1))
 def paysim_retries() -> str:
     return f"delivered {paysim_deliver()}"

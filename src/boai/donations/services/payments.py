@@ -171,7 +171,12 @@ def payment_confirm(*, channel: str, notice: PaidNotice) -> Gift | None:
             return None
         order.status, order.paid_at, order.transaction_id = OrderStatus.PAID, notice.paid_at, notice.transaction_id
         order.save(update_fields=["status", "paid_at", "transaction_id"])
-        return gift_receive(actor=None, data=_gift_data(order, notice, channel))
+        gift = gift_receive(actor=None, data=_gift_data(order, notice, channel))
+        if order.mobile:
+            from boai.donations.tasks import thank_donor
+
+            transaction.on_commit(lambda: thank_donor.delay(gift.pk))
+        return gift
 
 
 def _gift_data(order: PaymentOrder, notice: PaidNotice, channel: str) -> GiftData:

@@ -171,3 +171,50 @@ def test_disclosure_report_and_gift_list(tree, client):
     sheet = client.get(reverse("donations:disclosure-gifts-export"))
     text = str(list(load_workbook(BytesIO(b"".join(sheet.streaming_content))).active.iter_rows(values_only=True)))
     assert "吴九" not in text and "周八" in text
+
+
+def test_disclosure_report_costs_the_same_queries_for_more_funds_projects_and_gifts(tree, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(n):
+        for _ in range(n):
+            fund = make_fund(tree.branch_a)
+            project = make_project(tree.branch_a, fund)
+            make_gift(fund, "10.00", project=project)
+            make_gift(fund, "20.00")
+            services.allocation_create(actor=None, fund=fund, project=project, amount="15.00")
+            services.spending_request(actor=None, project=project, amount="5.00", purpose="慰问",
+                                      payee_kind="recipient")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(2)
+    urls = [reverse("donations:disclosure"), reverse("donations:disclosure-gifts")]
+    few = [count(u) for u in urls]
+    grow(6)
+    assert [count(u) for u in urls] == few
+
+
+def test_online_donors_are_thanked_and_told_what_their_gift_paid_for(day, client, settings, tmp_path, celery_eager,
+                                                                      django_capture_on_commit_callbacks):
+    from boai.donations.models import SimulatorOrder
+    from boai.donations.payments import simulator
+    from boai.donations.services.feedback import feedback_report
+
+    settings.BOAI_SMS_DIR = tmp_path
+    campaign, project = day
+    give(client, project, campaign, mobile="13912345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        simulator.order_pay(SimulatorOrder.objects.get())
+    outbox = (tmp_path / "outbox.jsonl").read_text()
+    assert "感谢您" in outbox and "/give/verify/" in outbox
+    services.allocation_create(actor=None, fund=project.fund, project=project, amount="50.00")
+    services.spending_request(actor=None, project=project, amount="30.00", purpose="捐献者体检", payee_kind="supplier",
+                              payee_name="体检中心")
+    assert feedback_report() == 1
+    last = json.loads((tmp_path / "outbox.jsonl").read_text().splitlines()[-1])
+    assert "30.00元已用于：捐献者体检" in last["text"] and last["to"] == "13912345678"
