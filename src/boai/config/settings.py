@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "boai.ledger",
     "boai.firstaid",
     "boai.volunteers",
+    "boai.donations",
 ]
 
 MIDDLEWARE = [
@@ -266,3 +267,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("BOAI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Donations (docs/donations.md) ---------------------------------------------------------------
+# simulator: the local payment simulator (its own keys under BOAI_PAY_SIM_DIR); live: the real platforms.
+BOAI_PAY_MODE = env_str("BOAI_PAY_MODE", "live" if PRODUCTION else "simulator")
+BOAI_PAY_CHANNELS = env_list("BOAI_PAY_CHANNELS", ["wechat", "alipay"])
+BOAI_PAY_SIM_DIR = env_str("BOAI_PAY_SIM_DIR", str(VAR_DIR / "paysim"))
+BOAI_PAY_SIM_DELIVERY = env_str("BOAI_PAY_SIM_DELIVERY", "inprocess")  # or http: POST to the notify URL
+BOAI_WECHAT_MCHID = env_str("BOAI_WECHAT_MCHID")
+BOAI_WECHAT_APPID = env_str("BOAI_WECHAT_APPID")
+BOAI_WECHAT_APIV3_KEY = env_str("BOAI_WECHAT_APIV3_KEY")
+BOAI_WECHAT_PRIVATE_KEY = env_str("BOAI_WECHAT_PRIVATE_KEY")  # path to apiclient_key.pem
+BOAI_WECHAT_SERIAL = env_str("BOAI_WECHAT_SERIAL")  # serial number of the merchant API certificate
+BOAI_WECHAT_PLATFORM_KEYS = env_str("BOAI_WECHAT_PLATFORM_KEYS")  # "serial-or-PUB_KEY_ID:path.pem,..."
+BOAI_ALIPAY_APP_ID = env_str("BOAI_ALIPAY_APP_ID")
+BOAI_ALIPAY_SELLER_ID = env_str("BOAI_ALIPAY_SELLER_ID")
+BOAI_ALIPAY_PRIVATE_KEY = env_str("BOAI_ALIPAY_PRIVATE_KEY")  # path to the application private key (PEM)
+BOAI_ALIPAY_PUBLIC_KEY = env_str("BOAI_ALIPAY_PUBLIC_KEY")  # path to Alipay's public key (PEM)
+BOAI_ALIPAY_GATEWAY = env_str("BOAI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+BOAI_DONATIONS_LEDGER = env_bool("BOAI_DONATIONS_LEDGER", True)  # off only to measure the log's cost
+BOAI_DONATIONS_APPROVAL_THRESHOLD = env_str("BOAI_DONATIONS_APPROVAL_THRESHOLD", "50000")
+BOAI_DONATIONS_ONLINE_MAX = env_str("BOAI_DONATIONS_ONLINE_MAX", "50000")
