@@ -64,6 +64,7 @@ check-deploy: install
 	BOAI_ENV=production BOAI_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) BOAI_ALLOWED_HOSTS=boai.example.org \
 	BOAI_FIELD_KEYS=k1:$$(head -c 16 /dev/urandom | base64) BOAI_BLIND_INDEX_KEY=$$(head -c 32 /dev/urandom | base64) \
 	BOAI_COMMITMENT_KEY=$$(head -c 32 /dev/urandom | base64) DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+	BOAI_LOG_ORIGIN=boai.example.org/log BOAI_LOG_SIGNING_KEYS=boai.example.org/log:$$(head -c 32 /dev/urandom | base64) \
 	$(BIN)/boai check --deploy --fail-level WARNING
 
 bench: install

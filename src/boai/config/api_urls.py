@@ -3,8 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from boai.accounts.api import UserViewSet
-from boai.firstaid import api_urls as firstaid_api
 from boai.donations import api as donations_api
+from boai.firstaid import api_urls as firstaid_api
 from boai.orgs.api import OrgViewSet
 from boai.people.api import PersonViewSet
 from boai.volunteers import api as volunteers_api

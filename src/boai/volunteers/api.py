@@ -4,7 +4,7 @@ is the volunteer's own view (for_self), for a mobile app or mini-program."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -183,6 +183,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             "person__id_number", "person__mobile", "person__address", "contact_mobile")
 
 
+@extend_schema_serializer(component_name="VolunteerCertificate")
 class CertificateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Certificate
@@ -203,6 +204,8 @@ class MeViewSet(viewsets.GenericViewSet):
 
     permission_classes = [IsAuthenticated]
     serializer_class = VolunteerSerializer
+    queryset = Volunteer.objects.none()  # for the schema only: every action reads through for_self()
+    lookup_value_regex = r"\d+"
 
     def me(self):
         return selectors.for_self(self.request.user)

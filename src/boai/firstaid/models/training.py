@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -42,7 +44,7 @@ class CourseType(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=CourseKind.choices)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1,
-                                validators=[MinValueValidator(0.5), MaxValueValidator(400)])
+                                validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(400)])
     syllabus = models.TextField(_("syllabus"), blank=True)
     theory_pass_score = models.PositiveSmallIntegerField(_("theory pass mark"), default=80,
                                                          validators=[MaxValueValidator(100)])
