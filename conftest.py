@@ -33,6 +33,14 @@ def tree(db) -> Tree:
     return Tree(city, branch_a, unit_a, site_a, branch_b, unit_b)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached values must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def user_factory(db):
     return make_user

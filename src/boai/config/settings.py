@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "boai.orgs",
     "boai.accounts",
     "boai.people",
+    "boai.ledger",
+    "boai.firstaid",
+    "boai.volunteers",
+    "boai.donations",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +146,14 @@ BOAI_FIELD_KEYS = env_str("BOAI_FIELD_KEYS")
 BOAI_BLIND_INDEX_KEY = env_str("BOAI_BLIND_INDEX_KEY")
 BOAI_COMMITMENT_KEY = env_str("BOAI_COMMITMENT_KEY")
 
+# --- Transparency log (see docs/ledger.md) ------------------------------------------------------
+# Origin line of every checkpoint; fixed for the life of the log (production must set it).
+BOAI_LOG_ORIGIN = env_str("BOAI_LOG_ORIGIN")
+# "name:base64(32-byte Ed25519 seed),...": every key signs every checkpoint (rotation: both sign).
+BOAI_LOG_SIGNING_KEYS = env_str("BOAI_LOG_SIGNING_KEYS")
+BOAI_LOG_HASH = env_str("BOAI_LOG_HASH", "sm3")  # sm3 or sha256, fixed for the life of the log
+BOAI_LOG_CHECKPOINT_SECONDS = env_int("BOAI_LOG_CHECKPOINT_SECONDS", 300)
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -187,6 +199,21 @@ DEFAULT_FROM_EMAIL = env_str("BOAI_DEFAULT_FROM_EMAIL", "boai@localhost")
 BOAI_SMS_BACKEND = env_str("BOAI_SMS_BACKEND", "boai.core.sms.FileSmsBackend")
 BOAI_SMS_DIR = Path(env_str("BOAI_SMS_DIR", str(VAR_DIR / "sms")))
 BOAI_SITE_URL = env_str("BOAI_SITE_URL", "http://127.0.0.1:8000")
+
+# --- First aid and the public AED map ---------------------------------------------------------
+BOAI_MAP_TILE_URL = env_str("BOAI_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BOAI_MAP_TILE_ATTRIBUTION = env_str("BOAI_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+BOAI_MAP_CENTER = [float(v) for v in env_list("BOAI_MAP_CENTER", ["31.5689", "120.2991"])]  # lat, lng (Wuxi)
+BOAI_DIRECTIONS_URL = env_str(
+    "BOAI_DIRECTIONS_URL",
+    "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route={from_lat},{from_lng};{lat},{lng}",
+)
+BOAI_PUBLIC_HOLIDAYS = env_list("BOAI_PUBLIC_HOLIDAYS")  # "2027-01-01,2027-02-06..2027-02-14"; empty = built-in
+BOAI_CERTIFICATE_NUMBER_PATTERN = env_str("BOAI_CERTIFICATE_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
+BOAI_AED_EXPIRY_WARNING_DAYS = env_int("BOAI_AED_EXPIRY_WARNING_DAYS", 30)
+BOAI_CERTIFICATE_REMINDER_DAYS = env_int("BOAI_CERTIFICATE_REMINDER_DAYS", 60)
+# per-process cache of AED grid cells for the public nearest-AED search (0 turns it off)
+BOAI_AED_CELL_CACHE_SECONDS = env_int("BOAI_AED_CELL_CACHE_SECONDS", 0 if TESTING else 30)
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -240,3 +267,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("BOAI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Donations (docs/donations.md) ---------------------------------------------------------------
+# simulator: the local payment simulator (its own keys under BOAI_PAY_SIM_DIR); live: the real platforms.
+BOAI_PAY_MODE = env_str("BOAI_PAY_MODE", "live" if PRODUCTION else "simulator")
+BOAI_PAY_CHANNELS = env_list("BOAI_PAY_CHANNELS", ["wechat", "alipay"])
+BOAI_PAY_SIM_DIR = env_str("BOAI_PAY_SIM_DIR", str(VAR_DIR / "paysim"))
+BOAI_PAY_SIM_DELIVERY = env_str("BOAI_PAY_SIM_DELIVERY", "inprocess")  # or http: POST to the notify URL
+BOAI_WECHAT_MCHID = env_str("BOAI_WECHAT_MCHID")
+BOAI_WECHAT_APPID = env_str("BOAI_WECHAT_APPID")
+BOAI_WECHAT_APIV3_KEY = env_str("BOAI_WECHAT_APIV3_KEY")
+BOAI_WECHAT_PRIVATE_KEY = env_str("BOAI_WECHAT_PRIVATE_KEY")  # path to apiclient_key.pem
+BOAI_WECHAT_SERIAL = env_str("BOAI_WECHAT_SERIAL")  # serial number of the merchant API certificate
+BOAI_WECHAT_PLATFORM_KEYS = env_str("BOAI_WECHAT_PLATFORM_KEYS")  # "serial-or-PUB_KEY_ID:path.pem,..."
+BOAI_ALIPAY_APP_ID = env_str("BOAI_ALIPAY_APP_ID")
+BOAI_ALIPAY_SELLER_ID = env_str("BOAI_ALIPAY_SELLER_ID")
+BOAI_ALIPAY_PRIVATE_KEY = env_str("BOAI_ALIPAY_PRIVATE_KEY")  # path to the application private key (PEM)
+BOAI_ALIPAY_PUBLIC_KEY = env_str("BOAI_ALIPAY_PUBLIC_KEY")  # path to Alipay's public key (PEM)
+BOAI_ALIPAY_GATEWAY = env_str("BOAI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+BOAI_DONATIONS_LEDGER = env_bool("BOAI_DONATIONS_LEDGER", True)  # off only to measure the log's cost
+BOAI_DONATIONS_APPROVAL_THRESHOLD = env_str("BOAI_DONATIONS_APPROVAL_THRESHOLD", "50000")
+BOAI_DONATIONS_ONLINE_MAX = env_str("BOAI_DONATIONS_ONLINE_MAX", "50000")

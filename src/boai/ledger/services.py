@@ -1,0 +1,474 @@
+"""Writing to the transparency log.
+
+Business modules call `ledger_append` inside their own transaction: the event is validated (schema,
+no personal data, flow rules against its parents, under row locks taken in entry order) and queued
+as a `PendingEntry` that commits or rolls back with the business write. After commit a single
+integrator (`ledger_integrate`, serialised by a PostgreSQL advisory lock; inline under SQLite or
+without a broker) turns pending entries into leaves in bulk, so the business transaction never
+waits for hashing or for the log. `ledger_checkpoint` signs the tree head, after proving that it
+extends the previous signed one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boai.core.audit import audit_record
+from boai.ledger import events, flow, merkle, params, store
+from boai.ledger.models import NODE_MIN_LEVEL, Checkpoint, Draw, EntryState, Leaf, PendingEntry, QueuedEntry
+from boai.ledger.note import checkpoint_text, sign_note
+
+logger = logging.getLogger("boai.ledger")
+
+LOG_LOCK_KEY = 0x0B0A1ED6E5  # advisory lock id of the integrator and checkpoint signer
+
+
+class LogInconsistent(Exception):
+    """The stored tree does not extend the last signed checkpoint: the log refuses to sign."""
+
+
+@dataclass(frozen=True)
+class From:
+    """A parent reference with what is drawn from it: ``From(12, amount="600.00")``.
+
+    `parent` is a leaf index or a `PendingEntry` (an entry appended earlier, perhaps in the same
+    transaction). Plain leaf indices or pending entries may be passed instead when the event has a
+    single parent and draws its whole amount from it.
+    """
+
+    parent: int | PendingEntry
+    amount: Any = None
+    quantity: Any = None
+
+
+@dataclass(frozen=True)
+class _Ref:
+    entry_id: int
+    leaf: int | None
+    amount: Decimal | None
+    quantity: Decimal | None
+
+    @property
+    def label(self) -> str:
+        if self.leaf is not None:
+            return _("leaf %(index)s") % {"index": self.leaf}
+        return _("pending entry %(entry)s") % {"entry": self.entry_id}
+
+
+# --- append -----------------------------------------------------------------------------------------
+
+
+def ledger_append(*, event_type: str, payload: dict[str, Any], parents: Sequence[Any] = (),
+                  actor: Any = None) -> PendingEntry:
+    """Queue one event for the log, inside the caller's transaction (call it from a service).
+
+    Raises ValidationError (nothing written) when the event breaks the schema, carries personal
+    data, or breaks a flow rule. Returns the pending entry; its `id` is the entry number to keep.
+    """
+    payload = dict(payload)
+    redraw_refs = payload.pop("redraws", None) or ()
+    if redraw_refs and event_type != events.CORRECTION:
+        raise ValidationError({"redraws": _("Only a correction re-states draws.")})
+    fields = events.normalise_fields(event_type, payload)
+    links, redraws = _resolve(parents, "parents"), _resolve(redraw_refs, "redraws")
+    with transaction.atomic():
+        states = _lock_states(links, redraws, event_type)
+        old_target_draws = states[links[0].entry_id].draws if event_type == events.CORRECTION and \
+            links[0].entry_id in states else []
+        state = flow.apply(event_type, fields, [_link(r) for r in links], [_link(r) for r in redraws],
+                           states.get, make=EntryState)
+        entry = _store_entry(event_type, fields, links, state, states, actor)
+        _store_state(entry, event_type, fields, state, states)
+        _store_draws(entry, event_type, links, state, states, old_target_draws)
+        audit_record(actor=actor, action="ledger.entry.append", object_type="ledger.pendingentry",
+                     object_id=str(entry.pk), object_repr=f"{event_type} #{entry.pk}",
+                     after={"type": event_type, "parents": [r.entry_id for r in links],
+                            "amount": fields.get("amount")})
+        _schedule_integration()
+    return entry
+
+
+def _resolve(refs: Sequence[Any], name: str) -> list[_Ref]:
+    """Parent references → entry ids (and leaf indices where the parent already has one)."""
+    items = [r if isinstance(r, From) else From(r) for r in refs]
+    if len(items) > events.MAX_PARENTS:
+        raise ValidationError({name: _("At most %(max)s parents.") % {"max": events.MAX_PARENTS}})
+    indices = [i.parent for i in items if isinstance(i.parent, int) and not isinstance(i.parent, bool)]
+    entry_ids = [i.parent.pk for i in items if isinstance(i.parent, PendingEntry)]
+    by_index = dict(Leaf.objects.filter(index__in=indices).values_list("index", "entry_id"))
+    by_entry = dict(Leaf.objects.filter(entry_id__in=entry_ids).values_list("entry_id", "index"))
+    out = []
+    for item in items:
+        if isinstance(item.parent, PendingEntry) and item.parent.pk:
+            entry_id, leaf = item.parent.pk, by_entry.get(item.parent.pk)
+        elif isinstance(item.parent, int) and not isinstance(item.parent, bool):
+            if item.parent not in by_index:
+                raise ValidationError({name: _("Leaf %(index)s does not exist.") % {"index": item.parent}})
+            entry_id, leaf = by_index[item.parent], item.parent
+        else:
+            raise ValidationError({name: _("A parent is a leaf index or a pending entry, not %(value)r.")
+                                   % {"value": item.parent}})
+        amount = None if item.amount is None else Decimal(events.norm_amount("amount", item.amount))
+        quantity = None if item.quantity is None else Decimal(events.norm_quantity("quantity", item.quantity))
+        out.append(_Ref(entry_id, leaf, amount, quantity))
+    return out
+
+
+def _link(ref: _Ref) -> flow.Link:
+    return flow.Link(key=ref.entry_id, amount=ref.amount, quantity=ref.quantity, label=ref.label)
+
+
+def _lock_states(links: list[_Ref], redraws: list[_Ref], event_type: str) -> dict[Hashable, EntryState]:
+    """Lock every state the event reads or changes, in entry order (no deadlocks between appends)."""
+    ids = {r.entry_id for r in [*links, *redraws]}
+    if event_type == events.CORRECTION and links:
+        # a leaf's parents never change (corrections re-state the same ones), so reading them unlocked is safe
+        target = EntryState.objects.filter(entry_id=links[0].entry_id).first()
+        ids |= {key for key, _a, _q in (target.draws if target else [])}
+    rows = EntryState.objects.select_for_update().filter(entry_id__in=sorted(ids)).order_by("entry_id")
+    return {row.entry_id: row for row in rows}
+
+
+def _leaf_links(refs_by_entry: dict[int, int | None], draws, with_amounts: bool) -> list[dict] | None:
+    """Parent links as the leaf states them, or None while some parent has no leaf index yet."""
+    out = []
+    for key, amount, quantity in draws:
+        leaf = refs_by_entry.get(key)
+        if leaf is None:
+            return None
+        link: dict[str, Any] = {"leaf": leaf}
+        if with_amounts:
+            link["amount"] = events.amount_text(amount)
+            if quantity is not None:
+                link["quantity"] = events.quantity_text(quantity)
+        out.append(link)
+    return out
+
+
+def _pending_links(links: list[_Ref], state: EntryState, states: dict, event_type: str) -> dict[str, list[dict]]:
+    leaf_of = {r.entry_id: r.leaf for r in links}
+    target = states.get(links[0].entry_id) if event_type == events.CORRECTION and links else None
+    if target is not None and target.draws:
+        leaf_of.update(dict(Leaf.objects.filter(entry_id__in=[k for k, _a, _q in target.draws])
+                            .values_list("entry_id", "index")))
+    if events.SCHEMAS[event_type].flow:
+        parents = [(k, a, q) for k, a, q in state.draws]
+    else:
+        parents = [(r.entry_id, None, None) for r in links]
+    redraws = target.draws if target is not None else []
+
+    def pack(rows, amounts):
+        return [{"entry": k, "leaf": leaf_of.get(k), **({"amount": events.amount_text(a)} if amounts else {}),
+                 **({"quantity": events.quantity_text(q)} if amounts and q is not None else {})}
+                for k, a, q in rows]
+
+    return {"parents": pack(parents, events.SCHEMAS[event_type].flow), "redraws": pack(redraws, True)}
+
+
+def _store_entry(event_type, fields, links, state, states, actor) -> PendingEntry:
+    now = timezone.now()
+    packed = _pending_links(links, state, states, event_type)
+    ts = events.utc_timestamp(now)
+    entry = PendingEntry(created_at=now, event_type=event_type, fields={**fields, "ts": ts}, links=packed,
+                         actor_id=getattr(actor, "pk", None))
+    entry.data = build_data(event_type, entry.fields, packed)
+    entry.save(force_insert=True)
+    QueuedEntry.objects.create(entry_id=entry.pk)
+    return entry
+
+
+def build_data(event_type: str, fields: dict[str, Any], packed: dict[str, list[dict]],
+               leaf_of: dict[int, int] | None = None) -> str | None:
+    """The leaf's canonical JSON, or None while a parent has no leaf index (the integrator retries)."""
+    leaf_of = leaf_of or {}
+    lists = []
+    for name in ("parents", "redraws"):
+        rows = []
+        for link in packed.get(name, []):
+            leaf = link["leaf"] if link["leaf"] is not None else leaf_of.get(link["entry"])
+            if leaf is None:
+                return None
+            rows.append({**{k: v for k, v in link.items() if k not in ("entry", "leaf")}, "leaf": leaf})
+        lists.append(rows)
+    body = {k: v for k, v in fields.items() if k != "ts"}
+    return events.canonical(events.build_entry(event_type, body, lists[0], fields["ts"], lists[1]))
+
+
+def flow_node(event_type: str, fields: dict[str, Any]) -> tuple[str, str, str]:
+    """(stage, label, source) of an event in the public flow picture."""
+    pick = {
+        events.GIFT: ("fund", fields.get("fund") or fields.get("campaign") or ""),
+        events.ALLOCATION: ("project", fields.get("project") or fields.get("purpose") or fields.get("fund") or ""),
+        events.DISBURSEMENT: ("payment", fields.get("purpose") or fields.get("project") or fields.get("payee_kind")),
+        events.GOODS_RECEIVED: ("stock", fields.get("warehouse") or fields.get("item")),
+        events.GOODS_ISSUED: ("issue", fields.get("project") or fields.get("purpose") or fields.get("item")),
+        events.RELIEF: ("relief", fields.get("relief_type")),
+    }
+    stage, label = pick.get(event_type, ("", ""))
+    return stage, label or "", fields.get("donor_kind", "") if event_type == events.GIFT else ""
+
+
+def _store_state(entry: PendingEntry, event_type: str, fields, state: EntryState, states: dict) -> None:
+    state.entry_id = entry.pk
+    state.stage, state.label, state.source = flow_node(event_type, fields)
+    state.save(force_insert=True)
+    if states:
+        EntryState.objects.bulk_update(list(states.values()), ["amount", "quantity", "drawn_amount",
+                                                              "drawn_quantity", "voided", "draws_json"])
+
+
+def _store_draws(entry: PendingEntry, event_type: str, links: list[_Ref], state: EntryState, states: dict,
+                 old_target_draws) -> None:
+    rows = []
+    if events.SCHEMAS[event_type].flow:
+        rows = [Draw(source_entry=entry.pk, kind="draw", parent_id=k, child_id=entry.pk, amount=a, quantity=q)
+                for k, a, q in state.draws]
+    else:
+        rows = [Draw(source_entry=entry.pk, kind="link", parent_id=r.entry_id, child_id=entry.pk) for r in links]
+    if event_type == events.CORRECTION:
+        target = states[links[0].entry_id]
+        old = {k: (a, q) for k, a, q in old_target_draws}
+        for k, a, q in target.draws:
+            qty = None if q is None else q - (old[k][1] or 0)
+            rows.append(Draw(source_entry=entry.pk, kind="delta", parent_id=k, child_id=target.entry_id,
+                             amount=a - old[k][0], quantity=qty))
+    Draw.objects.bulk_create(rows)
+
+
+def _schedule_integration() -> None:
+    """Integrate right after the business transaction commits (once per transaction)."""
+    pending = getattr(connection, "run_on_commit", [])
+    if any(item[1] is _integrate_after_commit for item in pending):
+        return
+    transaction.on_commit(_integrate_after_commit, robust=True)
+
+
+def _integrate_after_commit() -> None:
+    """Inline under SQLite or without a broker; otherwise a Celery task (the integrator lock makes
+    a burst of these cheap: all but one return at once)."""
+    from boai.config.celery import app
+    from boai.ledger.tasks import integrate_log
+
+    if connection.vendor == "sqlite" or app.conf.task_always_eager:
+        ledger_integrate()
+        return
+    integrate_log.delay()
+
+
+# --- integrate --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntegrateResult:
+    integrated: int
+    size: int
+    root: bytes | None = None
+    skipped: bool = False  # another integrator held the lock: it will do the work
+    checkpoint: Checkpoint | None = None
+
+
+def _lock(*, wait: bool) -> bool:
+    """The log's writer lock, to the end of the transaction (SQLite: IMMEDIATE transactions already)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOG_LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOG_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def ledger_integrate(*, max_batch: int = 10_000, max_batches: int | None = None,
+                     checkpoint: bool = True) -> IntegrateResult:
+    """Turn pending entries into leaves, oldest entry first, in batches of `max_batch`.
+
+    If another integrator holds the lock this returns at once (`skipped`): that one will pick up
+    whatever is pending. After integrating it signs a checkpoint if the last one is older than
+    BOAI_LOG_CHECKPOINT_SECONDS.
+    """
+    total, batches, size, root = 0, 0, None, None
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            if not _lock(wait=False):
+                return IntegrateResult(total, size or 0, root, skipped=not total)
+            count, size, root = _integrate_batch(max_batch)
+        total, batches = total + count, batches + 1
+        if count < max_batch:
+            break
+    made = None
+    if checkpoint and total and checkpoint_due():
+        made = ledger_checkpoint(wait=False)
+    return IntegrateResult(total, size or 0, root, checkpoint=made)
+
+
+def _take_pending(limit: int) -> list[tuple[int, str, str | None, dict | None, dict | None]]:
+    """Take the oldest queued entries off the queue and return them, oldest first.
+
+    Runs under the integrator lock and in the integrator's transaction: if anything fails later the
+    entries are back in the queue. Fields and links come back only for entries still without data.
+    """
+    queue, entries = QueuedEntry._meta.db_table, PendingEntry._meta.db_table
+    pick = f"SELECT entry_id FROM {queue} ORDER BY entry_id LIMIT %s"  # noqa: S608
+    columns = ("e.id, e.event_type, e.data, CASE WHEN e.data IS NULL THEN e.fields END, "
+               "CASE WHEN e.data IS NULL THEN e.links END")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one round trip
+            cursor.execute(f"WITH q AS (DELETE FROM {queue} WHERE entry_id IN ({pick}) RETURNING entry_id) "  # noqa: S608
+                           f"SELECT {columns} FROM {entries} e JOIN q ON e.id = q.entry_id ORDER BY e.id", [limit])
+            rows = cursor.fetchall()
+        else:
+            cursor.execute(pick, [limit])
+            ids = [r[0] for r in cursor.fetchall()]
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk, marks = ids[start:start + 500], ", ".join(["%s"] * len(ids[start:start + 500]))
+                cursor.execute(f"SELECT e.id, e.event_type, e.data, e.fields, e.links FROM {entries} e "  # noqa: S608
+                               f"WHERE e.id IN ({marks})", chunk)
+                rows += cursor.fetchall()
+                cursor.execute(f"DELETE FROM {queue} WHERE entry_id IN ({marks})", chunk)  # noqa: S608
+            rows.sort()
+    return [(i, t, d, _json(f) if d is None else None, _json(k) if d is None else None) for i, t, d, f, k in rows]
+
+
+def _json(value):
+    """Raw cursors hand JSON back as text (Django decodes JSONField itself)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _resolve_pending(rows, first_index: int) -> list[tuple[int, str, str, bool]]:
+    """Build the data of entries whose parents had no leaf index when they were appended.
+
+    Returns (entry id, type, data, built here?). Parents always have smaller entry numbers, so they
+    are in an earlier batch or earlier in this one; anything else means the queue was tampered
+    with, and integration stops loudly.
+    """
+    unresolved = [r for r in rows if r[2] is None]
+    if not unresolved:
+        return [(*r[:3], False) for r in rows]
+    wanted = {link["entry"] for r in unresolved for name in ("parents", "redraws") for link in r[4].get(name, [])}
+    leaf_of = dict(Leaf.objects.filter(entry_id__in=wanted).values_list("entry_id", "index"))
+    out = []
+    for offset, (entry_id, event_type, data, fields, links) in enumerate(rows):
+        built = data is None
+        if built:
+            data = build_data(event_type, fields, links, leaf_of)
+            if data is None:
+                raise LogInconsistent(f"entry {entry_id} names a parent that has no leaf; integration stopped")
+        leaf_of[entry_id] = first_index + offset
+        out.append((entry_id, event_type, data, built))
+    return out
+
+
+def _integrate_batch(limit: int) -> tuple[int, int, bytes | None]:
+    _check_log_params()
+    hasher = params.hasher()
+    size = store.tree_size()
+    taken = _take_pending(limit)
+    if not taken:
+        return 0, size, None
+    rows = _resolve_pending(taken, size)
+    edge = store.edge(hasher, size)
+    nodes = _hash_and_write(hasher, edge, rows)
+    store.write_nodes(nodes)
+    root = edge.root()
+    audit_record(actor=None, action="ledger.log.integrate", object_type="ledger.log",
+                 object_repr=f"{size}..{edge.size - 1}",
+                 after={"from": size, "to": edge.size, "root": root.hex()})
+    return len(rows), edge.size, root
+
+
+def _hash_and_write(hasher: merkle.TreeHasher, edge: merkle.CompactRange, rows) -> list[tuple[int, int, bytes]]:
+    """Hash each leaf, stream it to the database, and collect the subtree hashes the store keeps."""
+    nodes = []
+    leaf_hash, append, first = hasher.leaf, edge.append, edge.size
+    with store.LeafWriter(timezone.now()) as writer:
+        add = writer.add
+        for offset, (entry_id, event_type, data, built) in enumerate(rows):
+            h = leaf_hash(data.encode())
+            add(first + offset, entry_id, event_type, data if built else None, h)
+            created = append(h)
+            if created and created[-1][0] >= NODE_MIN_LEVEL:
+                nodes.extend(n for n in created if n[0] >= NODE_MIN_LEVEL)
+    return nodes
+
+
+# --- checkpoints ------------------------------------------------------------------------------------
+
+
+def _check_log_params() -> None:
+    """Origin and hash are fixed for the life of a log: refuse to continue under different ones."""
+    first = Checkpoint.objects.order_by("id").values("origin", "hash_name").first()
+    if first and (first["origin"], first["hash_name"]) != (params.origin(), params.hash_name()):
+        raise ImproperlyConfigured(
+            f"this log was started as {first['origin']} with {first['hash_name']}; settings now say "
+            f"{params.origin()} with {params.hash_name()} (BOAI_LOG_ORIGIN / BOAI_LOG_HASH may never change)")
+
+
+def checkpoint_due(now=None) -> bool:
+    latest = Checkpoint.objects.order_by("-id").values("created_at", "size").first()
+    if latest is None:
+        return True
+    now = now or timezone.now()
+    return latest["created_at"] + timedelta(seconds=params.checkpoint_seconds()) <= now
+
+
+def ledger_checkpoint(*, force: bool = False, wait: bool = True, actor: Any = None) -> Checkpoint | None:
+    """Sign a checkpoint of the current tree if it grew (or `force`), after proving consistency.
+
+    Returns the new checkpoint, or None when nothing changed (or, with wait=False, when the
+    integrator holds the lock). Raises LogInconsistent if the stored tree does not extend the last
+    signed checkpoint: the log never signs two views of its history.
+    """
+    with transaction.atomic():
+        if not _lock(wait=wait):
+            return None
+        _check_log_params()
+        hasher, size = params.hasher(), store.tree_size()
+        previous = Checkpoint.objects.order_by("-id").first()
+        if previous is not None and previous.size == size and not force:
+            return None
+        root = store.root_at(hasher, size)
+        if previous is not None:
+            _prove_extends(hasher, previous, size, root)
+        text = checkpoint_text(params.origin(), size, root)
+        signers = params.signers()
+        checkpoint = Checkpoint.objects.create(
+            origin=params.origin(), hash_name=hasher.name, size=size, root=root, note=sign_note(text, signers),
+            signed_by=",".join(s.verifier.vkey for s in signers))
+        audit_record(actor=actor, action="ledger.checkpoint.sign", object_type="ledger.checkpoint",
+                     object_id=str(checkpoint.pk), object_repr=f"{checkpoint.origin} {size}",
+                     after={"size": size, "root": root.hex(), "keys": checkpoint.signed_by})
+        transaction.on_commit(_forget_latest)
+    return checkpoint
+
+
+def _forget_latest() -> None:
+    from boai.ledger.selectors import forget_latest_checkpoint
+
+    forget_latest_checkpoint()
+
+
+def _prove_extends(hasher: merkle.TreeHasher, previous: Checkpoint, size: int, root: bytes) -> None:
+    old_root = bytes(previous.root)
+    if size < previous.size:
+        raise LogInconsistent(f"the log holds {size} leaves but checkpoint #{previous.pk} already covered "
+                              f"{previous.size}: leaves were removed")
+    try:
+        proof = store.consistency_proof(hasher, previous.size, size)
+    except store.StoreError as exc:
+        raise LogInconsistent(f"cannot prove consistency with checkpoint #{previous.pk}: {exc}") from exc
+    if not merkle.verify_consistency(hasher, previous.size, size, old_root, root, proof):
+        raise LogInconsistent(f"the stored tree of {size} leaves does not extend checkpoint #{previous.pk} "
+                              f"(size {previous.size}): its history was changed; refusing to sign")
