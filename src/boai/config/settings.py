@@ -45,7 +45,11 @@ INSTALLED_APPS = [
     "boai.core",
     "boai.orgs",
     "boai.accounts",
+    "boai.people",
     "boai.ledger",
+    "boai.firstaid",
+    "boai.volunteers",
+    "boai.donations",
 ]
 
 MIDDLEWARE = [
@@ -157,7 +161,7 @@ LANGUAGE_COOKIE_NAME = "boai_language"
 TIME_ZONE = env_str("BOAI_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "core" / "tabular" / "locale"]
 
 # --- Static and uploaded files ------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -177,6 +181,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 BOAI_IMPORT_ASYNC_ROWS = env_int("BOAI_IMPORT_ASYNC_ROWS", 2000)
+BOAI_IMPORT_WORKERS = env_int("BOAI_IMPORT_WORKERS", 0)  # processes validating a big file; 0 = one per core
+BOAI_IMPORT_KEEP_DAYS = env_int("BOAI_IMPORT_KEEP_DAYS", 7)  # uploaded and error sheets are deleted after this
 
 # --- E-mail and SMS -----------------------------------------------------------------------------
 EMAIL_HOST = env_str("BOAI_EMAIL_HOST")
@@ -193,6 +199,21 @@ DEFAULT_FROM_EMAIL = env_str("BOAI_DEFAULT_FROM_EMAIL", "boai@localhost")
 BOAI_SMS_BACKEND = env_str("BOAI_SMS_BACKEND", "boai.core.sms.FileSmsBackend")
 BOAI_SMS_DIR = Path(env_str("BOAI_SMS_DIR", str(VAR_DIR / "sms")))
 BOAI_SITE_URL = env_str("BOAI_SITE_URL", "http://127.0.0.1:8000")
+
+# --- First aid and the public AED map ---------------------------------------------------------
+BOAI_MAP_TILE_URL = env_str("BOAI_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BOAI_MAP_TILE_ATTRIBUTION = env_str("BOAI_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+BOAI_MAP_CENTER = [float(v) for v in env_list("BOAI_MAP_CENTER", ["31.5689", "120.2991"])]  # lat, lng (Wuxi)
+BOAI_DIRECTIONS_URL = env_str(
+    "BOAI_DIRECTIONS_URL",
+    "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route={from_lat},{from_lng};{lat},{lng}",
+)
+BOAI_PUBLIC_HOLIDAYS = env_list("BOAI_PUBLIC_HOLIDAYS")  # "2027-01-01,2027-02-06..2027-02-14"; empty = built-in
+BOAI_CERTIFICATE_NUMBER_PATTERN = env_str("BOAI_CERTIFICATE_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
+BOAI_AED_EXPIRY_WARNING_DAYS = env_int("BOAI_AED_EXPIRY_WARNING_DAYS", 30)
+BOAI_CERTIFICATE_REMINDER_DAYS = env_int("BOAI_CERTIFICATE_REMINDER_DAYS", 60)
+# per-process cache of AED grid cells for the public nearest-AED search (0 turns it off)
+BOAI_AED_CELL_CACHE_SECONDS = env_int("BOAI_AED_CELL_CACHE_SECONDS", 0 if TESTING else 30)
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -246,3 +267,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("BOAI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Donations (docs/donations.md) ---------------------------------------------------------------
+# simulator: the local payment simulator (its own keys under BOAI_PAY_SIM_DIR); live: the real platforms.
+BOAI_PAY_MODE = env_str("BOAI_PAY_MODE", "live" if PRODUCTION else "simulator")
+BOAI_PAY_CHANNELS = env_list("BOAI_PAY_CHANNELS", ["wechat", "alipay"])
+BOAI_PAY_SIM_DIR = env_str("BOAI_PAY_SIM_DIR", str(VAR_DIR / "paysim"))
+BOAI_PAY_SIM_DELIVERY = env_str("BOAI_PAY_SIM_DELIVERY", "inprocess")  # or http: POST to the notify URL
+BOAI_WECHAT_MCHID = env_str("BOAI_WECHAT_MCHID")
+BOAI_WECHAT_APPID = env_str("BOAI_WECHAT_APPID")
+BOAI_WECHAT_APIV3_KEY = env_str("BOAI_WECHAT_APIV3_KEY")
+BOAI_WECHAT_PRIVATE_KEY = env_str("BOAI_WECHAT_PRIVATE_KEY")  # path to apiclient_key.pem
+BOAI_WECHAT_SERIAL = env_str("BOAI_WECHAT_SERIAL")  # serial number of the merchant API certificate
+BOAI_WECHAT_PLATFORM_KEYS = env_str("BOAI_WECHAT_PLATFORM_KEYS")  # "serial-or-PUB_KEY_ID:path.pem,..."
+BOAI_ALIPAY_APP_ID = env_str("BOAI_ALIPAY_APP_ID")
+BOAI_ALIPAY_SELLER_ID = env_str("BOAI_ALIPAY_SELLER_ID")
+BOAI_ALIPAY_PRIVATE_KEY = env_str("BOAI_ALIPAY_PRIVATE_KEY")  # path to the application private key (PEM)
+BOAI_ALIPAY_PUBLIC_KEY = env_str("BOAI_ALIPAY_PUBLIC_KEY")  # path to Alipay's public key (PEM)
+BOAI_ALIPAY_GATEWAY = env_str("BOAI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+BOAI_DONATIONS_LEDGER = env_bool("BOAI_DONATIONS_LEDGER", True)  # off only to measure the log's cost
+BOAI_DONATIONS_APPROVAL_THRESHOLD = env_str("BOAI_DONATIONS_APPROVAL_THRESHOLD", "50000")
+BOAI_DONATIONS_ONLINE_MAX = env_str("BOAI_DONATIONS_ONLINE_MAX", "50000")

@@ -14,6 +14,12 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("tasks")  # periodic jobs register themselves there
 
+        from django.conf import settings
+
+        from boai.core.api_schema import enum_name_overrides
+
+        settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", enum_name_overrides())
+
         from boai.core.registry import NavItem, NavSection, register_nav, register_section
 
         register_section(NavSection("admin", _("Administration"), order=900))

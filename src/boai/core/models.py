@@ -111,3 +111,6 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from boai.core.tabular.models import ImportJob  # noqa: E402,F401 - the Excel engine's jobs live in core

@@ -27,3 +27,6 @@ def purge_audit() -> int:
     from boai.core.audit import audit_purge
 
     return audit_purge()
+
+
+from boai.core.tabular.tasks import purge_import_files, run_import_job  # noqa: E402,F401 - registers the tasks

@@ -93,6 +93,7 @@ class ListPage(ScopedMixin, ListView):
     export_url_name: str | None = None
     create_url_name: str | None = None
     create_permission: str | None = None
+    import_kind: str | None = None  # an Excel import kind (core.tabular): shows an "Import" button
     empty_text = _("Nothing here yet.")
 
     def search(self, queryset: QuerySet, term: str) -> QuerySet:
@@ -134,8 +135,16 @@ class ListPage(ScopedMixin, ListView):
             if self.create_url_name and self.request.user.has_perm(self.create_permission or "")
             else None,
             empty_text=self.empty_text,
+            import_kind=self._import_kind(),
         )
         return ctx
+
+    def _import_kind(self) -> str | None:
+        from boai.core.tabular.spec import get_kind
+
+        if self.import_kind and self.request.user.has_perm(get_kind(self.import_kind).import_permission):
+            return self.import_kind
+        return None
 
 
 class DetailPage(ScopedMixin, DetailView):

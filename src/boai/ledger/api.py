@@ -123,7 +123,9 @@ class LatestCheckpoint(PublicLogView):
 
 
 class CheckpointHistory(PublicLogView):
-    @extend_schema(summary="Signed checkpoints, newest first", responses=OpenApiTypes.OBJECT, parameters=[
+    @extend_schema(
+        operation_id="log_checkpoints_list",
+        summary="Signed checkpoints, newest first", responses=OpenApiTypes.OBJECT, parameters=[
         OpenApiParameter("before", int, description="only checkpoints with a smaller id"),
         OpenApiParameter("limit", int, description="at most this many (100 by default, 1000 at most)")])
     def get(self, request):
@@ -145,7 +147,9 @@ class CheckpointHistory(PublicLogView):
 
 
 class CheckpointNote(PublicLogView):
-    @extend_schema(summary="One signed checkpoint by id (text/plain)", responses=OpenApiTypes.STR)
+    @extend_schema(
+        operation_id="log_checkpoint_by_id",
+        summary="One signed checkpoint by id (text/plain)", responses=OpenApiTypes.STR)
     def get(self, request, pk: int):
         checkpoint = Checkpoint.objects.filter(pk=pk).first()
         if checkpoint is None:
@@ -155,7 +159,9 @@ class CheckpointNote(PublicLogView):
 
 
 class LeafBytes(PublicLogView):
-    @extend_schema(summary="One leaf: its exact bytes (canonical JSON)", responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="log_leaf_retrieve",
+        summary="One leaf: its exact bytes (canonical JSON)", responses=OpenApiTypes.OBJECT)
     def get(self, request, index: int):
         leaf = Leaf.objects.filter(index=index).with_text().values_list("leaf_text", "hash").first()
         if leaf is None:
@@ -167,7 +173,9 @@ class LeafBytes(PublicLogView):
 
 
 class LeafRange(PublicLogView):
-    @extend_schema(summary="Leaves in bulk: lines '<index>\\t<leaf bytes>' (text/plain)", responses=OpenApiTypes.STR,
+    @extend_schema(
+        operation_id="log_leaves_list",
+        summary="Leaves in bulk: lines '<index>\\t<leaf bytes>' (text/plain)", responses=OpenApiTypes.STR,
                    parameters=[OpenApiParameter("start", int, required=True),
                                OpenApiParameter("count", int, description=f"at most {MAX_RANGE}")])
     def get(self, request):

@@ -14,6 +14,11 @@ class OrgsConfig(AppConfig):
         register_nav(NavItem("org", _("Organisation tree"), "orgs:tree", "orgs.view", "diagram-3", 10))
         register_widget(Widget("orgs/widget_units.html", "orgs.view", _units_widget, order=50))
 
+        from boai.core.tabular.spec import register_kind
+        from boai.orgs.tabular import OrgsKind
+
+        register_kind(OrgsKind())
+
 
 def _units_widget(user) -> dict:
     from boai.orgs.selectors import units_per_branch

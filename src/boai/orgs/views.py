@@ -42,6 +42,7 @@ class OrgListPage(ListPage):
     columns = ORG_COLUMNS
     search_fields = ("name__icontains", "code__iexact", "division_code")
     export_url_name = "orgs:export"
+    import_kind = "orgs"
 
 
 class OrgExportPage(ExportPage):

@@ -59,7 +59,10 @@ def collect() -> tuple[dict[str, Route], dict[str, Callable]]:
             if name in routes:
                 raise ValueError(f"route {name} declared twice")
             routes[name] = route
-        objects.update(getattr(module, "OBJECTS", {}))
+        for key, factory in getattr(module, "OBJECTS", {}).items():
+            if key in objects:
+                raise ValueError(f"object factory {key!r} declared twice (in {module.__name__} too): prefix it")
+            objects[key] = factory
     return routes, objects
 
 

@@ -1,27 +1,25 @@
 """Streaming, formula-safe spreadsheet export.
 
-Cells that a spreadsheet would run as a formula (text starting with = + - @, or a tab/CR that
-hides one) are prefixed with an apostrophe-like quote so they are shown as text; real numbers,
-dates and booleans stay typed so sums and filters still work in Excel and WPS.
+Cells that a spreadsheet would run as a formula (text starting with = + - @, or a tab/CR/LF that
+hides one) are prefixed with an apostrophe so they are shown as text; real numbers, dates and
+booleans stay typed so sums and filters still work in Excel and WPS. The file is streamed while
+the rows are read (see `xlsxstream`): memory stays flat and the download starts at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="FDE2E1")
+from boai.core.tabular.xlsxstream import FORMULA_PREFIXES, stream_xlsx
+
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "stream_safe_xlsx", "write_xlsx", "xlsx_response"]
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value: Any) -> Any:
@@ -40,29 +38,42 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
-def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1") -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=safe_cell(str(header)))
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    workbook.save(target)
+def stream_safe_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1",
+                     widths: Sequence[int] | None = None,
+                     text_columns: Sequence[bool] | None = None) -> Iterator[bytes]:
+    """The streamed workbook; the writer applies `safe_cell`'s rule to every text cell as it goes."""
+    return stream_xlsx([str(safe_cell(str(h))) for h in headers], rows, title=sheet_title, widths=widths,
+                       text_columns=text_columns, formula_safe=True)
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1"):
-    """Rows are written as they are iterated (openpyxl write-only mode keeps memory flat), then streamed."""
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by FileResponse
-    write_xlsx(spool, headers, rows, sheet_title=sheet_title)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1",
+               widths: Sequence[int] | None = None, text_columns: Sequence[bool] | None = None) -> None:
+    """Write the workbook to a path or a binary file object."""
+    chunks = stream_safe_xlsx(headers, rows, sheet_title=sheet_title, widths=widths, text_columns=text_columns)
+    if isinstance(target, str) or hasattr(target, "__fspath__"):
+        with open(target, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        return
+    for chunk in chunks:
+        target.write(chunk)
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that keeps a Chinese file name in every browser (RFC 6266)."""
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1",
+                  widths: Sequence[int] | None = None, text_columns: Sequence[bool] | None = None):
+    """Rows are read, written and sent as the client downloads: the first bytes leave at once."""
+    response = StreamingHttpResponse(
+        stream_safe_xlsx(headers, rows, sheet_title=sheet_title, widths=widths, text_columns=text_columns),
+        content_type=XLSX_CONTENT_TYPE,
     )
+    response["Content-Disposition"] = attachment(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -30,3 +30,24 @@ def _notification(unit, user):
 
 
 OBJECTS = {"audit": _audit_entry, "own_notification": _notification}
+
+
+# --- Excel engine (core/tabular): every route with the real `orgs` kind ------------------------------
+def _import_job(unit, user):
+    """Own case: the requester's job (with an error sheet); other case: another user's, in the other branch."""
+    from boai.core.tabular.testing import make_job
+
+    owner = user if unit.path.startswith(user.org.path) else make_user(unit, "branch_admin")
+    return make_job(owner, parent_code=unit.code)
+
+
+ROUTES.update({
+    "tabular:import": Route(perm="orgs.import", kwargs={"kind": "orgs"}),
+    "tabular:template": Route(perm="orgs.import", kwargs={"kind": "orgs"}),
+    "tabular:job": Route(perm="orgs.import", obj="import_job", kwargs={"kind": "orgs"}),
+    "tabular:errors": Route(perm="orgs.import", obj="import_job", kwargs={"kind": "orgs"}),
+    "tabular:job-import": Route(perm="orgs.import", obj="import_job", kwargs={"kind": "orgs"}, method="post",
+                                data={"mode": "valid"}, ok=(302,)),
+    "tabular:export": Route(perm="orgs.export", kwargs={"kind": "orgs"}, lists="org"),
+})
+OBJECTS["import_job"] = _import_job

@@ -21,6 +21,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "BOAI_FIELD_KEYS": f"k1:{_key(16)}",
         "BOAI_BLIND_INDEX_KEY": _key(32),
         "BOAI_COMMITMENT_KEY": _key(32),
+        "BOAI_LOG_ORIGIN": "boai.example.org/log",
+        "BOAI_LOG_SIGNING_KEYS": f"boai.example.org/log:{_key(32)}",
         "DATABASE_URL": "postgres://boai@db.invalid:5432/boai",
         "BOAI_VAR_DIR": str(tmp_path),
     }
