@@ -287,7 +287,8 @@ def normalise_fields(event_type: str, payload: dict[str, Any]) -> dict[str, Any]
                 msg = _("Field %(field)s looks like personal data, which may never be written to the public log.")
             else:
                 msg = _("Field %(field)s is not allowed on %(type)s events.")
-            errors.setdefault(name, []).append(ValidationError(msg, params={"field": name, "type": event_type}))
+            errors.setdefault(name, []).append(ValidationError(msg, params={"field": name,
+                                                                              "type": EVENT_TYPES[event_type]}))
             continue
         try:
             out[name] = FIELDS[name](name, value)
@@ -296,7 +297,8 @@ def normalise_fields(event_type: str, payload: dict[str, Any]) -> dict[str, Any]
                 errors.setdefault(key, []).extend(errs)
     for name in sorted(schema.required - out.keys()):
         errors.setdefault(name, []).append(
-            ValidationError(_("%(field)s is required on %(type)s events."), params={"field": name, "type": event_type}))
+            ValidationError(_("%(field)s is required on %(type)s events."),
+                            params={"field": name, "type": EVENT_TYPES[event_type]}))
     _check_goods(out, errors)
     if errors:
         raise ValidationError(errors)

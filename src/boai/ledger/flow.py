@@ -98,14 +98,15 @@ def apply(event_type: str, fields: dict[str, Any], links: Sequence[Link], redraw
 
 
 def _parents(event_type: str, schema: events.Schema, links: Sequence[Link], lookup) -> list[State]:
+    kind = events.EVENT_TYPES[event_type]
     if not schema.parent_types:
         if links:
-            raise _err(_("A %(type)s event has no parents."), type=event_type)
+            raise _err(_("A %(type)s event has no parents."), type=kind)
         return []
     if not links:
-        raise _err(_("A %(type)s event must name the leaf it draws from, acknowledges or corrects."), type=event_type)
+        raise _err(_("A %(type)s event must name the leaf it draws from, acknowledges or corrects."), type=kind)
     if schema.single_parent and len(links) != 1:
-        raise _err(_("A %(type)s event points at exactly one earlier leaf."), type=event_type)
+        raise _err(_("A %(type)s event points at exactly one earlier leaf."), type=kind)
     if len({link.key for link in links}) != len(links):
         raise _err(_("The same parent is named twice."))
     parents = []
@@ -116,7 +117,7 @@ def _parents(event_type: str, schema: events.Schema, links: Sequence[Link], look
                        parent=link.label)
         if parent.event_type not in schema.parent_types:
             raise _err(_("A %(type)s event cannot draw from %(parent)s, a %(ptype)s event."),
-                       type=event_type, parent=link.label, ptype=parent.event_type)
+                       type=kind, parent=link.label, ptype=events.EVENT_TYPES.get(parent.event_type, parent.event_type))
         if parent.voided:
             raise _err(_("%(parent)s was voided by a correction."), parent=link.label)
         parents.append(parent)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from boai.core.models import AuditEntry
 from boai.ledger import events, merkle, params, store
@@ -15,6 +16,13 @@ from boai.ledger.services import From, ledger_append, ledger_checkpoint, ledger_
 from boai.ledger.tests.helpers import allocation, disbursement, gift, relief, sample_log
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English here (the default language is zh-Hans)."""
+    with translation.override("en"):
+        yield
 
 
 def test_append_queues_then_integrate_makes_leaves_in_entry_order():
