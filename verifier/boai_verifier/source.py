@@ -32,7 +32,7 @@ class HttpSource:
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310 - http(s) only
         for attempt in range(self.retries):
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 # nosec B310
                     return response.read()
             except urllib.error.HTTPError as exc:
                 if exc.code == 429 and attempt + 1 < self.retries:  # rate-limited: wait as told

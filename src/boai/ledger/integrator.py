@@ -30,7 +30,7 @@ from boai.ledger.store import LogInconsistent
 
 CHUNK = 5000
 QUEUE, ENTRIES = QueuedEntry._meta.db_table, PendingEntry._meta.db_table
-_READ = (f"SELECT id, event_type, data, CASE WHEN data IS NULL THEN fields END, "  # noqa: S608
+_READ = (f"SELECT id, event_type, data, CASE WHEN data IS NULL THEN fields END, "  # noqa: S608 # nosec B608
          f"CASE WHEN data IS NULL THEN links END FROM {ENTRIES} WHERE id >= %s AND id <= %s ORDER BY id")
 
 
@@ -45,9 +45,9 @@ def check_log_params() -> None:
 
 def _dequeue(limit: int) -> list[int]:
     with connection.cursor() as cursor:
-        pick = f"SELECT entry_id FROM {QUEUE} ORDER BY entry_id LIMIT %s"  # noqa: S608
+        pick = f"SELECT entry_id FROM {QUEUE} ORDER BY entry_id LIMIT %s"  # noqa: S608 # nosec B608
         if connection.vendor == "postgresql":  # a range delete (one snapshot: exactly the `limit` oldest)
-            cursor.execute(f"DELETE FROM {QUEUE} WHERE entry_id <= COALESCE("  # noqa: S608
+            cursor.execute(f"DELETE FROM {QUEUE} WHERE entry_id <= COALESCE("  # noqa: S608 # nosec B608
                            f"(SELECT entry_id FROM {QUEUE} ORDER BY entry_id OFFSET %s LIMIT 1), "
                            f"(SELECT max(entry_id) FROM {QUEUE})) RETURNING entry_id", [limit - 1])
             return sorted(r[0] for r in cursor.fetchall())
@@ -55,7 +55,7 @@ def _dequeue(limit: int) -> list[int]:
         ids = [r[0] for r in cursor.fetchall()]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            cursor.execute(f"DELETE FROM {QUEUE} WHERE entry_id IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
+            cursor.execute(f"DELETE FROM {QUEUE} WHERE entry_id IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608 # nosec B608
         return ids
 
 
@@ -164,7 +164,7 @@ class _Resolver:
     def _lookup(self, entry_ids: list[int]) -> list[tuple[int, int]]:
         """Leaf indices of earlier batches' entries, through a second connection: the integrator's own
         is busy with COPY (and those leaves are committed)."""
-        sql = f"SELECT entry_id, leaf_index FROM {Leaf._meta.db_table} WHERE entry_id = ANY(%s)"  # noqa: S608
+        sql = f"SELECT entry_id, leaf_index FROM {Leaf._meta.db_table} WHERE entry_id = ANY(%s)"  # noqa: S608 # nosec B608
         if self._reader is None:
             self._reader = connections.create_connection(DEFAULT_DB_ALIAS)
         with self._reader.cursor() as cursor:

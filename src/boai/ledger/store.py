@@ -33,14 +33,14 @@ class StoreError(Exception):
 
 def tree_size() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(leaf_index) FROM {LEAF_TABLE}")  # noqa: S608 - fixed table name
+        cursor.execute(f"SELECT MAX(leaf_index) FROM {LEAF_TABLE}")  # noqa: S608 - fixed table name # nosec B608
         top = cursor.fetchone()[0]
     return 0 if top is None else top + 1
 
 
 _PG_FETCH = (  # one constant text, so PostgreSQL plans it once per connection (a prepared statement);
     # lists of keys rather than ranges, so the generic plan is two index lookups
-    f"SELECT 0, leaf_index, hash FROM {LEAF_TABLE} WHERE leaf_index = ANY(%s) "  # noqa: S608
+    f"SELECT 0, leaf_index, hash FROM {LEAF_TABLE} WHERE leaf_index = ANY(%s) "  # noqa: S608 # nosec B608
     f"UNION ALL SELECT 1, key, hash FROM {NODE_TABLE} WHERE key = ANY(%s)"
 )
 
@@ -73,10 +73,10 @@ def _pg_rows(ranges, keys):
 def _sql_rows(ranges, keys):
     parts, params = [], []
     for lo, hi in ranges:
-        parts.append(f"SELECT 0, leaf_index, hash FROM {LEAF_TABLE} WHERE leaf_index >= %s AND leaf_index < %s")  # noqa: S608
+        parts.append(f"SELECT 0, leaf_index, hash FROM {LEAF_TABLE} WHERE leaf_index >= %s AND leaf_index < %s")  # noqa: S608 # nosec B608
         params += [lo, hi]
     if keys:
-        parts.append(f"SELECT 1, key, hash FROM {NODE_TABLE} WHERE key IN ({', '.join(['%s'] * len(keys))})")  # noqa: S608
+        parts.append(f"SELECT 1, key, hash FROM {NODE_TABLE} WHERE key IN ({', '.join(['%s'] * len(keys))})")  # noqa: S608 # nosec B608
         params += keys
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
@@ -191,7 +191,7 @@ class LeafWriter:
             if exc_type is None and self.rows:
                 with connection.cursor() as cursor:
                     cursor.executemany(
-                        f"INSERT INTO {LEAF_TABLE} ({', '.join(LEAF_COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+                        f"INSERT INTO {LEAF_TABLE} ({', '.join(LEAF_COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608 # nosec B608
                         self.rows)
             return
         try:
@@ -215,5 +215,5 @@ def write_nodes(nodes: Sequence[tuple[int, int, bytes]]) -> None:
             copy.write(text)
         return
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {NODE_TABLE} (key, hash) VALUES (%s, %s)",  # noqa: S608
+        cursor.executemany(f"INSERT INTO {NODE_TABLE} (key, hash) VALUES (%s, %s)",  # noqa: S608 # nosec B608
                            [(node_key(level, pos), h) for level, pos, h in nodes])
