@@ -43,3 +43,12 @@ def test_verifier_keys_must_match_their_key_id():
         parse_key(f"{name}+00000000+{b64}")
     with pytest.raises(NoteError):
         parse_key("garbage")
+
+
+def test_the_go_reference_note_verifies():
+    """golang.org/x/mod/sumdb/note's reference key and note: the format is the same."""
+    vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
+    text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+    sig = "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="
+    note = f"{text}\n\u2014 PeterNeumann {sig}\n"
+    assert open_note(note, [parse_key(vkey)])[0] == text

@@ -137,22 +137,6 @@ def _lock_states(links: list[_Ref], redraws: list[_Ref], event_type: str) -> dic
     return {row.entry_id: row for row in rows}
 
 
-def _leaf_links(refs_by_entry: dict[int, int | None], draws, with_amounts: bool) -> list[dict] | None:
-    """Parent links as the leaf states them, or None while some parent has no leaf index yet."""
-    out = []
-    for key, amount, quantity in draws:
-        leaf = refs_by_entry.get(key)
-        if leaf is None:
-            return None
-        link: dict[str, Any] = {"leaf": leaf}
-        if with_amounts:
-            link["amount"] = events.amount_text(amount)
-            if quantity is not None:
-                link["quantity"] = events.quantity_text(quantity)
-        out.append(link)
-    return out
-
-
 def _pending_links(links: list[_Ref], state: EntryState, states: dict, event_type: str) -> dict[str, list[dict]]:
     leaf_of = {r.entry_id: r.leaf for r in links}
     target = states.get(links[0].entry_id) if event_type == events.CORRECTION and links else None
