@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from boai.core.models import AuditEntry
 from boai.ledger import events, merkle, params, store
 from boai.ledger.models import Checkpoint, Draw, EntryState, Leaf, PendingEntry, QueuedEntry
 from boai.ledger.note import open_note, parse_checkpoint
-from boai.ledger.services import From, ledger_append, ledger_checkpoint, ledger_integrate
+from boai.ledger.services import From, checkpoint_due, ledger_append, ledger_checkpoint, ledger_integrate
 from boai.ledger.tests.helpers import allocation, disbursement, gift, relief, sample_log
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,24 @@ def test_proofs_from_the_store_verify():
         assert merkle.verify_inclusion(hasher, index, size, leaf_hash, path, root)
     old = store.root_at(hasher, 3)
     assert merkle.verify_consistency(hasher, 3, size, old, root, store.consistency_proof(hasher, 3, size))
+
+
+def test_periodic_job_integrates_and_signs_then_rests():
+    from boai.core import periodic
+
+    gift("7.00")
+    assert "ledger.checkpoint" in periodic.jobs()
+    assert periodic.run_job("ledger.checkpoint") == "ok"
+    assert Checkpoint.objects.get().size == 1 and not QueuedEntry.objects.exists()
+    periodic.run_job("ledger.checkpoint")
+    assert Checkpoint.objects.count() == 1  # nothing new: no new checkpoint
+
+
+def test_integrator_signs_after_a_batch_at_most_every_interval(settings):
+    gift("1.00")
+    assert ledger_integrate().checkpoint is not None  # no checkpoint yet: sign now
+    gift("2.00")
+    assert ledger_integrate().checkpoint is None  # the last one is younger than the interval
+    settings.BOAI_LOG_CHECKPOINT_SECONDS = 1
+    assert checkpoint_due(timezone.now() + timedelta(seconds=2))  # checkpoints are append-only: move the clock
+    assert not checkpoint_due(timezone.now())
