@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,57 +10,14 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from boai.core.api import ScopedViewSet
+from boai.core.ratelimit import PublicRateThrottle
 from boai.firstaid import selectors, services
 from boai.firstaid.forms import NearestForm
 from boai.firstaid.models import AED, AEDInspection, AEDUsage, CourseType, Session, Target, TrainingBase
 from boai.firstaid.views_public import DEFAULT_LIMIT, nearest_payload
-
-_redis: list = []  # [client or None], resolved once per process
-
-
-def _redis_client():
-    """The Redis client behind the default cache, for a one-round-trip INCR+EXPIRE (None otherwise).
-    Built once per process: redis-py clients are thread-safe and share the cache's connection pool."""
-    if not _redis:
-        from django.core.cache import caches
-        from django.core.cache.backends.redis import RedisCache
-
-        backend = caches["default"]
-        _redis.append(backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None)
-    return _redis[0]
-
-
-class PublicRateThrottle(BaseThrottle):
-    """The `public` throttle rate as a fixed-window counter in the shared cache (one INCR per request).
-
-    DRF's SimpleRateThrottle keeps every request time of the window in one cached list, which costs
-    O(rate) per request; this costs O(1) whatever the configured rate (`boai.core.ratelimit`)."""
-
-    scope = "public"
-
-    def allow_request(self, request, view) -> bool:
-        from django.conf import settings
-
-        from boai.core.ratelimit import hit, parse_rate
-
-        rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
-        redis = _redis_client()
-        if redis is None:
-            self.wait_seconds = hit(self.scope, self.get_ident(request), rate)
-            return self.wait_seconds is None
-        limit, window = parse_rate(rate)
-        now = int(time.time())
-        key = f"rl:{self.scope}:{self.get_ident(request)}:{now // window}"
-        count, _ok = redis.pipeline(transaction=False).incr(key).expire(key, window + 1).execute()
-        self.wait_seconds = (now // window + 1) * window - now if count > limit else None
-        return self.wait_seconds is None
-
-    def wait(self):
-        return self.wait_seconds
 
 
 class PublicAPIView(APIView):

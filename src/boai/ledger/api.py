@@ -12,17 +12,15 @@ import base64
 import hashlib
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from boai.core import ratelimit
+from boai.core.ratelimit import PublicRateThrottle
 from boai.ledger import params, selectors, store
 from boai.ledger.models import Checkpoint, Leaf
 
@@ -72,22 +70,6 @@ def _signed_size(request, name: str, default: Checkpoint) -> int:
     if size > default.size:
         raise ValidationError({name: f"the latest signed checkpoint covers {default.size} leaves"})
     return size
-
-
-class PublicRateThrottle(BaseThrottle):
-    """DRF's `public` rate, counted in a fixed window (O(1) per request: one cache add and incr,
-    where DRF's own throttles re-store the whole request history every time)."""
-
-    scope = "public"
-    THROTTLE_RATES = None  # None: the settings' rate (tests may set a dict here)
-
-    def allow_request(self, request, view) -> bool:
-        rates = self.THROTTLE_RATES or settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-        self._wait = ratelimit.hit(f"api-{self.scope}", self.get_ident(request), rates[self.scope])
-        return self._wait is None
-
-    def wait(self) -> float | None:
-        return self._wait
 
 
 class PublicLogView(APIView):
