@@ -75,9 +75,10 @@ def test_one_changed_byte_is_named(live_server, capsys, attacker, tmp_path):
     assert _run_verifier(capsys, "audit", tmp_path / "before", "--key", _key(), "--state", state)[0] == 0
     index = names["index"]["alloc"]
     entry = Leaf.objects.get(index=index).entry_id
-    with connection.cursor() as cur:  # the leaf's bytes live on its entry
-        cur.execute("UPDATE ledger_pendingentry SET data = replace(data, '\"1200.00\"', '\"1300.00\"') WHERE id = %s",
-                    [entry])
+    with connection.cursor() as cur:  # where the bytes live: on the entry, or on the leaf if the integrator built them
+        for sql in ("UPDATE ledger_pendingentry SET data = replace(data, '\"1200.00\"', '\"1300.00\"') WHERE id = %s",
+                    "UPDATE ledger_leaf SET data = replace(data, '\"1200.00\"', '\"1300.00\"') WHERE entry_id = %s"):
+            cur.execute(sql, [entry])
     assert f"leaf {index}" in _verify_command_error()
     code, out = _run_verifier(capsys, "audit", live_server.url, "--key", _key())
     assert code == 1 and f"leaf {index} is the first that differs" in out, out
