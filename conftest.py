@@ -35,21 +35,10 @@ def tree(db) -> Tree:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached values must not leak from one test into the next. A local-memory
-    cache (one per process, shared with the live server's thread) is cleared; a shared one (Redis) only
-    gets a per-test key prefix, since clearing it would empty it under the other test workers."""
-    import uuid
+    """Rate-limit counters and cached values must not leak from one test into the next."""
+    from django.core.cache import cache
 
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
-    cache = caches["default"]
-    if isinstance(cache, LocMemCache):
-        cache.clear()
-    previous = cache.key_prefix
-    cache.key_prefix = f"t{uuid.uuid4().hex}"
-    yield
-    cache.key_prefix = previous
+    cache.clear()
 
 
 @pytest.fixture
