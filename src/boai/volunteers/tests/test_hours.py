@@ -30,3 +30,11 @@ def test_rules(start, end, rule, expected):
 def test_minutes_are_split_by_local_day():
     days = minutes_per_day(at(1, 23), at(2, 1, 30))
     assert days == {dt.date(2026, 3, 1): Decimal(60), dt.date(2026, 3, 2): Decimal(90)}
+
+
+def test_two_hours_across_midnight_with_microseconds_stay_two_hours():
+    # Day parts with odd microseconds once summed (as floats) to a hair under 120 minutes,
+    # which rounding down turned into 1.5 h.
+    for micro in (1, 123457, 333333, 654321, 999999):
+        start = at(1, 23).replace(minute=17, second=43, microsecond=micro)
+        assert compute_hours(start, start + dt.timedelta(hours=2)) == Decimal("2.00")
