@@ -3,6 +3,8 @@ the GeoJSON export and by the `aeds_dae` Excel kind (see tabular.py)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from boai.firstaid.models import AED, AEDStatus
 
 DAE_STATUS = {AEDStatus.IN_SERVICE: "En fonctionnement", AEDStatus.OUT_OF_SERVICE: "Hors service",
@@ -27,7 +29,7 @@ def properties(aed: AED) -> dict:
         "c_lc_ped": aed.child_pads, "c_dtpr_lcped": _day(aed.child_pads_expiry),
         "c_dtpr_lcad": _day(aed.adult_pads_expiry), "c_dtpr_bat": _day(aed.battery_expiry),
         "c_dermnt": _day(aed.last_inspected_on), "c_expt_rais": aed.owner, "c_expt_siren": aed.owner_credit_code,
-        "c_maj_don": _day(aed.updated_at.date()) if aed.updated_at else None,
+        "c_maj_don": _day(timezone.localdate(aed.updated_at)) if aed.updated_at else None,
         "place_type": aed.place_type, "funding": aed.funding,
     }
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boai.core.audit import audit_record, diff
@@ -96,7 +97,7 @@ def campaign_set_target(*, actor, campaign: Campaign, amount, org=None,
         raise ValidationError(_("A target is for a branch, a day, or both."))
     if org is not None and not under(org, campaign.org):
         raise ValidationError({"org": _("This branch is outside the campaign's organisation.")})
-    if day is not None and not (campaign.starts_at.date() <= day <= campaign.ends_at.date()):
+    if day is not None and not (timezone.localdate(campaign.starts_at) <= day <= timezone.localdate(campaign.ends_at)):
         raise ValidationError({"day": _("The day is outside the campaign.")})
     amount = yuan(amount)
     if amount < 0:

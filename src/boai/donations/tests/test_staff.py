@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from boai.core.models import AuditEntry
@@ -132,7 +133,7 @@ def test_allocate_spend_approve_and_acknowledge(client, tree, settings):
     assert spending.status == SpendingStatus.PAID and spending.approved_by == finance
     login(client, officer)
     client.post(reverse("donations:spending-acknowledge", args=[spending.pk]),
-                {"method": "signature", "acknowledged_on": spending.paid_at.date().isoformat()})
+                {"method": "signature", "acknowledged_on": timezone.localdate(spending.paid_at).isoformat()})
     assert spending.acknowledgements.count() == 1
 
 
