@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FirstaidConfig(AppConfig):
@@ -24,7 +25,8 @@ class FirstaidConfig(AppConfig):
         register_nav(
             NavItem("firstaid", _("Progress"), "firstaid:progress", "firstaid.view", "graph-up", 500),
             NavItem("firstaid", _("Course types"), "firstaid:coursetype-list", "firstaid.view", "journal-medical", 510),
-            NavItem("firstaid", _("Sessions"), "firstaid:session-list", "firstaid.view", "calendar-event", 520),
+            NavItem("firstaid", pgettext_lazy("first-aid training", "Sessions"), "firstaid:session-list",
+                    "firstaid.view", "calendar-event", 520),
             NavItem("firstaid", _("Enrolments"), "firstaid:enrolment-list", "firstaid.view", "person-check", 530),
             NavItem("firstaid", _("Certificates"), "firstaid:certificate-list", "firstaid.view", "award", 540),
             NavItem("firstaid", _("Instructors"), "firstaid:instructor-list", "firstaid.view", "person-video3", 550),
