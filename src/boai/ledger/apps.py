@@ -24,7 +24,7 @@ class LedgerConfig(AppConfig):
             NavItem("finance", _("Log checkpoints"), "ledger:staff-checkpoints", "ledger.view", "patch-check", 61),
         )
         register_public(
-            PublicService(_("Where the money went"), _("Follow every donation to the relief it paid for."),
+            PublicService(_("Flow of funds"), _("Follow every donation to the relief it paid for."),
                           "ledger:flows-page", "diagram-3", 30),
             PublicService(_("Verify our books"), _("The public, tamper-evident log of every yuan and every item."),
                           "ledger:public", "shield-check", 31),
