@@ -7,6 +7,7 @@ from boai.donations import api as donations_api
 from boai.firstaid import api_urls as firstaid_api
 from boai.orgs.api import OrgViewSet
 from boai.people.api import PersonViewSet
+from boai.relief import api_urls as relief_api
 from boai.volunteers import api as volunteers_api
 
 router = DefaultRouter()
@@ -32,5 +33,7 @@ router.register("donations/campaigns", donations_api.CampaignViewSet, basename="
 router.register("donations/allocations", donations_api.AllocationViewSet, basename="donation-allocation")
 router.register("donations/spending", donations_api.SpendingViewSet, basename="donation-spending")
 router.register("donations/alliance", donations_api.AllianceViewSet, basename="donation-alliance")
+for prefix, viewset, basename in relief_api.VIEWSETS:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [*firstaid_api.public_urlpatterns, *router.urls]  # public endpoints first: fewest patterns tried

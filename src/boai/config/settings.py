@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "boai.firstaid",
     "boai.volunteers",
     "boai.donations",
+    "boai.relief",
 ]
 
 MIDDLEWARE = [

@@ -113,4 +113,18 @@ class PeriodicRun(models.Model):
         return self.name
 
 
+class Sequence(models.Model):
+    """A named counter for human-readable document numbers (see `boai.core.numbering`)."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    value = models.PositiveBigIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
 from boai.core.tabular.models import ImportJob  # noqa: E402,F401 - the Excel engine's jobs live in core

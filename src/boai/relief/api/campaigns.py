@@ -1,0 +1,5 @@
+"""Relief API: campaigns."""
+
+from __future__ import annotations
+
+VIEWSETS: list = []  # (prefix under /api/v1/, viewset, basename)

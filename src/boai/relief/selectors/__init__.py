@@ -1,0 +1,1 @@
+"""Reads of the relief module (one module per area)."""
