@@ -8,6 +8,7 @@ from boai.firstaid import api_urls as firstaid_api
 from boai.orgs.api import OrgViewSet
 from boai.people.api import PersonViewSet
 from boai.volunteers import api as volunteers_api
+from boai.wishes import api as wishes_api
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -32,5 +33,8 @@ router.register("donations/campaigns", donations_api.CampaignViewSet, basename="
 router.register("donations/allocations", donations_api.AllocationViewSet, basename="donation-allocation")
 router.register("donations/spending", donations_api.SpendingViewSet, basename="donation-spending")
 router.register("donations/alliance", donations_api.AllianceViewSet, basename="donation-alliance")
+router.register("wishes/micro-wishes", wishes_api.WishViewSet, basename="wish")
+router.register("wishes/claims", wishes_api.ClaimViewSet, basename="wish-claim")
+router.register("wishes/open", wishes_api.PublicWishViewSet, basename="wish-open")
 
 urlpatterns = [*firstaid_api.public_urlpatterns, *router.urls]  # public endpoints first: fewest patterns tried
