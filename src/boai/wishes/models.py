@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from boai.core.fields import EncryptedTextField
-from boai.core.scoping import ScopedManager
+from boai.core.scoping import ScopedManager, ScopedQuerySet
 
 
 class Category(models.TextChoices):
@@ -65,12 +65,12 @@ class ConfirmMethod(models.TextChoices):
     LINK = "link", _("By the beneficiary with the confirmation link")
 
 
-class WishQuerySet(models.QuerySet):
+class WishQuerySet(ScopedQuerySet):
     def public(self):
         return self.filter(status__in=PUBLIC)
 
 
-class WishManager(ScopedManager.from_queryset(WishQuerySet)):
+class WishManager(models.Manager.from_queryset(WishQuerySet)):
     pass
 
 
