@@ -41,15 +41,16 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
         return Person.objects.restrict(self.context["request"].user, "view")
 
 
-class WishWriteSerializer(serializers.Serializer):
+class WishWriteSerializer(serializers.ModelSerializer):
+    """What staff write; the services validate the rules (value cap, deadline, anonymous public text)."""
+
     org = ScopedOrgField()
     beneficiary = ScopedPersonField()
-    category = serializers.ChoiceField(choices=MicroWish._meta.get_field("category").choices)
-    title = serializers.CharField(max_length=40)
-    story = serializers.CharField(max_length=300)
-    estimated_value = serializers.DecimalField(max_digits=8, decimal_places=2)
-    deadline = serializers.DateField()
-    household_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    class Meta:
+        model = MicroWish
+        fields = ["org", "beneficiary", "category", "title", "story", "estimated_value", "deadline",
+                  "household_note"]
 
 
 class ReasonSerializer(serializers.Serializer):
