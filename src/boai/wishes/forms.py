@@ -21,7 +21,8 @@ class WishForm(forms.Form):
                                             "first."))
     household_note = forms.CharField(label=_("Household note (staff only)"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    title = forms.CharField(label=_("Wish"), max_length=40, help_text=_("What is wished for, e.g. “一套初中数学辅导书”."))
+    title = forms.CharField(label=_("Wish"), max_length=40,
+                            help_text=_("What is wished for, e.g. “一套初中数学辅导书”."))
     story = forms.CharField(label=_("Public story"), max_length=300, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("Shown in public: no name, ID number, telephone, school or address."))
     estimated_value = forms.DecimalField(label=_("Estimated value (yuan)"), min_value=0, max_digits=8,

@@ -8,7 +8,6 @@ opened.
 
 from __future__ import annotations
 
-
 from boai.core import otp
 from boai.core.audit import audit_record
 from boai.people.identity import check_mobile, mask_mobile
