@@ -49,7 +49,7 @@ lint: install
 	$(BIN)/bandit -q -c pyproject.toml -r $$(ls -d src verifier 2>/dev/null)
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
-I18N_APPS := core orgs accounts people ledger firstaid volunteers donations relief
+I18N_APPS := core orgs accounts people ledger firstaid volunteers donations relief wishes
 
 # Each app keeps its own zh_Hans catalog; core's Excel engine keeps a separate one (core/tabular/locale).
 messages: install

@@ -2,8 +2,8 @@
 
 A leaf is one event as canonical JSON (sorted keys, no spaces, UTF-8, decimal strings for amounts,
 no floating point), schema version 1. Amounts are yuan with two decimals, quantities up to three.
-Flow rules: parents exist and come first and are of an allowed type; gifts have no parents;
-acknowledgements and corrections point back at exactly one leaf; what children draw from a leaf
+Flow rules: parents exist and come first and are of an allowed type; gifts and fulfilled wishes
+have no parents; acknowledgements and corrections point back at exactly one leaf; what children draw from a leaf
 never exceeds its amount (and quantity, for goods, which keep their item); a correction restates a
 leaf's amount (0 voids it), never below what was already drawn from it.
 """
@@ -26,7 +26,7 @@ PERSONAL = [
     ("an e-mail address", re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")),
 ]
 TEXT_FIELDS = {"item", "unit", "fund", "project", "campaign", "purpose", "warehouse", "note", "ref", "org", "region",
-               "date", "donor_kind", "payee_kind", "relief_type", "reason"}
+               "date", "donor_kind", "payee_kind", "relief_type", "reason", "category"}
 COMMON = {"ref", "date", "docs", "org", "note"}
 GOODS = {"item", "quantity", "unit"}
 
@@ -44,8 +44,10 @@ TYPES = {
     "relief_delivered": ({"amount", "relief_type"}, {"recipient", "project", "region"} | GOODS,
                          {"disbursement", "goods_issued"}, True, False),
     "acknowledgement": (set(), {"recipient"}, {"relief_delivered", "disbursement"}, False, True),
+    "wish_fulfilled": ({"amount", "category"}, {"donor", "recipient"}, None, False, False),
     "correction": ({"reason"}, {"amount", "quantity"}, None, False, True),
 }
+ROOTS = {"gift_received", "wish_fulfilled"}  # events that point at no earlier leaf
 CORRECTABLE = set(TYPES) - {"correction"}
 
 
@@ -169,10 +171,10 @@ class Flows:
         _req, _opt, allowed, flow, one = TYPES[kind]
         links = entry.get("parents", [])
         parents = [self._parent(index, link["leaf"]) for link in links]
-        if kind == "gift_received" and links:
-            raise LeafError("a gift has no parents")
-        if kind != "gift_received" and not links:
-            raise LeafError("every event but a gift points at an earlier leaf")
+        if kind in ROOTS and links:
+            raise LeafError(f"a {kind} has no parents")
+        if kind not in ROOTS and not links:
+            raise LeafError("every event but a gift or a fulfilled wish points at an earlier leaf")
         if one and len(links) != 1:
             raise LeafError(f"a {kind} points at exactly one earlier leaf")
         ok_types = CORRECTABLE if kind == "correction" else allowed

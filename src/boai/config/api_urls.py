@@ -9,6 +9,7 @@ from boai.orgs.api import OrgViewSet
 from boai.people.api import PersonViewSet
 from boai.relief import api_urls as relief_api
 from boai.volunteers import api as volunteers_api
+from boai.wishes import api as wishes_api
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -35,5 +36,8 @@ router.register("donations/spending", donations_api.SpendingViewSet, basename="d
 router.register("donations/alliance", donations_api.AllianceViewSet, basename="donation-alliance")
 for prefix, viewset, basename in relief_api.VIEWSETS:
     router.register(prefix, viewset, basename=basename)
+router.register("wishes/micro-wishes", wishes_api.WishViewSet, basename="wish")
+router.register("wishes/claims", wishes_api.ClaimViewSet, basename="wish-claim")
+router.register("wishes/open", wishes_api.PublicWishViewSet, basename="wish-open")
 
 urlpatterns = [*firstaid_api.public_urlpatterns, *router.urls]  # public endpoints first: fewest patterns tried

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "boai.volunteers",
     "boai.donations",
     "boai.relief",
+    "boai.wishes",
 ]
 
 MIDDLEWARE = [
@@ -289,3 +290,11 @@ BOAI_ALIPAY_GATEWAY = env_str("BOAI_ALIPAY_GATEWAY", "https://openapi.alipay.com
 BOAI_DONATIONS_LEDGER = env_bool("BOAI_DONATIONS_LEDGER", True)  # off only to measure the log's cost
 BOAI_DONATIONS_APPROVAL_THRESHOLD = env_str("BOAI_DONATIONS_APPROVAL_THRESHOLD", "50000")
 BOAI_DONATIONS_ONLINE_MAX = env_str("BOAI_DONATIONS_ONLINE_MAX", "50000")
+# Micro-wishes (docs/wishes.md)
+BOAI_WISH_VALUE_CAP = env_str("BOAI_WISH_VALUE_CAP", "500")  # yuan: larger needs go through relief assistance
+BOAI_WISH_CLAIM_DAYS = env_int("BOAI_WISH_CLAIM_DAYS", 7)  # a claim not delivered by then expires
+BOAI_WISH_CLAIMS_PER_MOBILE = env_int("BOAI_WISH_CLAIMS_PER_MOBILE", 3)  # undelivered claims one number may hold
+BOAI_WISH_CONFIRM_DAYS = env_int("BOAI_WISH_CONFIRM_DAYS", 30)  # validity of a beneficiary's confirmation link
+BOAI_WISH_PHOTO_MAX_MB = env_int("BOAI_WISH_PHOTO_MAX_MB", 5)
+BOAI_WISH_NUMBER_PATTERN = env_str("BOAI_WISH_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
+BOAI_WISHES_LEDGER = env_bool("BOAI_WISHES_LEDGER", True)  # off only for benchmarks

@@ -35,6 +35,7 @@ MAX_ENTRY_BYTES = 8192
 GIFT, ALLOCATION, DISBURSEMENT = "gift_received", "allocation", "disbursement"
 GOODS_RECEIVED, GOODS_ISSUED, RELIEF = "goods_received", "goods_issued", "relief_delivered"
 ACKNOWLEDGEMENT, CORRECTION = "acknowledgement", "correction"
+WISH_FULFILLED = "wish_fulfilled"
 
 EVENT_TYPES = {
     GIFT: _("Gift received"),
@@ -44,6 +45,7 @@ EVENT_TYPES = {
     GOODS_ISSUED: _("Goods issued"),
     RELIEF: _("Relief delivered"),
     ACKNOWLEDGEMENT: _("Acknowledgement"),
+    WISH_FULFILLED: _("Micro-wish fulfilled"),
     CORRECTION: _("Correction"),
 }
 DONOR_KINDS = {
@@ -86,6 +88,7 @@ _DOC_RE = re.compile(r"(sm3|sha256):[0-9a-f]{64}")
 _REF_RE = re.compile(r"[A-Za-z0-9._:/#-]{1,64}")
 _ORG_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _REGION_RE = re.compile(r"[1-8][0-9]{5}")
+_CATEGORY_RE = re.compile(r"[a-z][a-z_]{0,23}")
 _TS_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
@@ -229,6 +232,7 @@ FIELDS: dict[str, Callable[[str, Any], Any]] = {
     "note": _label(200),
     "restricted": _bool,
     "region": _pattern(_REGION_RE, _("%(field)s must be a six-digit administrative division code (GB/T 2260).")),
+    "category": _pattern(_CATEGORY_RE, _("%(field)s must be a category code (lowercase letters and _).")),
     "org": _pattern(_ORG_RE, _("%(field)s must be an organisation code (letters, digits, - and _).")),
     "ref": _pattern(_REF_RE, _("%(field)s must be a reference of up to 64 letters, digits and ._:/#-."), scan=True),
     "date": _date,
@@ -266,6 +270,8 @@ SCHEMAS: dict[str, Schema] = {
                    frozenset({DISBURSEMENT, GOODS_ISSUED})),
     ACKNOWLEDGEMENT: Schema(frozenset(), frozenset({"recipient"}), frozenset({RELIEF, DISBURSEMENT}),
                             flow=False, single_parent=True),
+    # a gift in kind from a member of the public straight to a beneficiary: its value never enters a fund
+    WISH_FULFILLED: Schema(frozenset({"amount", "category"}), frozenset({"donor", "recipient"}), flow=False),
     CORRECTION: Schema(frozenset({"reason"}), frozenset({"amount", "quantity"}),
                        frozenset(set(EVENT_TYPES) - {CORRECTION}), flow=False, single_parent=True),
 }
