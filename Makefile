@@ -67,7 +67,7 @@ check-deploy: install
 	BOAI_LOG_ORIGIN=boai.example.org/log BOAI_LOG_SIGNING_KEYS=boai.example.org/log:$$(head -c 32 /dev/urandom | base64) \
 	$(BIN)/boai check --deploy --fail-level WARNING
 
-BENCHMARKS := seed_city.py import_people.py ledger.py volunteer_hours.py donation_intake.py disclosure.py firstaid_public.py
+BENCHMARKS := seed_city.py import_people.py ledger.py volunteer_hours.py donation_intake.py disclosure.py firstaid_public.py relief_dedupe.py
 
 bench: install
 	for script in $(BENCHMARKS); do echo "== $$script"; $(BIN)/python bench/$$script || exit 1; done

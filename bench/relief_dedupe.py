@@ -56,12 +56,17 @@ def ensure_city_preset() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from boai.orgs.models import Org
     from boai.relief.models import ReliefRecord
 
-    if not ReliefRecord.objects.exists():
+    if not Org.objects.exists():
         print("loading the city preset (orgs, people, relief)…", flush=True)
-        call_command("flush", interactive=False, verbosity=0)
         call_command("seed", preset="city", only=["orgs", "people", "relief"])
+    elif not ReliefRecord.objects.exists():  # a city database without relief yet: add relief's seeder only
+        from boai.core import seeding
+
+        print("loading the city preset's relief data…", flush=True)
+        seeding.run("city", only=["relief"])
     return ReliefRecord.objects.count()
 
 
@@ -143,7 +148,7 @@ def check_same_and_indexed(work) -> tuple[int, str]:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + queries[0]["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Scan using relief_record_dedupe_idx" in plan or "Index Only Scan" in plan, plan
+    assert "using relief_record_dedupe_idx" in plan, plan
     return found, plan
 
 
