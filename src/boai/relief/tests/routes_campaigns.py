@@ -1,6 +1,33 @@
-"""Permission-matrix entries of the relief pages and endpoints: campaigns."""
+"""Permission-matrix entries of the relief pages and endpoints: campaigns, medical exchange, reports."""
 
 from __future__ import annotations
 
-ROUTES: dict = {}
-OBJECTS: dict = {}
+from boai.relief.tests import factories_campaigns as f
+from boai.testing.matrix import Route
+
+
+def _entry_marker(entry):
+    return entry.household.number
+
+
+ROUTES = {
+    "relief:campaign-list": Route(perm="relief.view", lists="relief_campaign", search_param="q",
+                                  marker=lambda c: c.name),
+    "relief:campaign-create": Route(perm="relief.change"),
+    "relief:campaign-detail": Route(perm="relief.view", obj="relief_campaign"),
+    "relief:campaign-update": Route(perm="relief.change", obj="relief_campaign"),
+    "relief:campaign-quota": Route(perm="relief.change", obj="relief_campaign"),
+    "relief:campaign-open": Route(perm="relief.change", obj="relief_campaign_draft"),
+    "relief:campaign-close": Route(perm="relief.change", obj="relief_campaign"),
+    "relief:campaign-build": Route(perm="relief.add", obj="relief_campaign"),
+    "relief:campaign-households": Route(perm="relief.view", obj="relief_campaign"),
+    "relief:campaign-households-export": Route(perm="relief.export", obj="relief_campaign"),
+    "relief:campaign-household-add": Route(perm="relief.add", obj="relief_campaign"),
+    "relief:campaign-household-remove": Route(perm="relief.add", obj="relief_campaign_entry"),
+}
+
+OBJECTS = {
+    "relief_campaign": f.make_campaign_in,
+    "relief_campaign_draft": lambda unit: f.make_campaign(f.branch_of(unit), status="draft"),
+    "relief_campaign_entry": lambda unit: f.make_campaign_entry(unit),
+}
