@@ -51,11 +51,13 @@ lint: install
 
 I18N_APPS := core orgs accounts people ledger firstaid volunteers donations relief wishes
 
-# Each app keeps its own zh_Hans catalog; core's Excel engine keeps a separate one (core/tabular/locale).
+# Each app keeps its own zh_Hans catalog; core's Excel engine keeps a separate one (core/tabular/locale),
+# so only core ignores its tabular/ folder (other apps' tabular/ modules belong to their own catalog).
 messages: install
-	cd src/boai && for app in $(I18N_APPS); do [ -d $$app ] || continue; (cd $$app && mkdir -p locale && \
+	cd src/boai && for app in $(I18N_APPS); do [ -d $$app ] || continue; \
+	  ign=$$([ $$app = core ] && echo tabular || echo __none__); (cd $$app && mkdir -p locale && \
 	  PYTHONPATH=../.. ../../../$(BIN)/python -P -m boai.manage makemessages -l zh_Hans --no-obsolete \
-	  --ignore 'tabular/*' --ignore 'templates/tabular/*' >/dev/null); done
+	  --ignore "$$ign/*" --ignore "templates/$$ign/*" >/dev/null); done
 	PYTHON=$(BIN)/python src/boai/core/tabular/locale/update.sh >/dev/null
 	cd src/boai && for app in $(I18N_APPS); do [ -d $$app/locale ] || continue; (cd $$app && \
 	  PYTHONPATH=../.. ../../../$(BIN)/python -P -m boai.manage compilemessages -l zh_Hans >/dev/null); done

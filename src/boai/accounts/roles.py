@@ -69,7 +69,7 @@ ROLES: dict[str, Role] = {
             _("Grassroots operator"),
             grants=("people.view", "people.add", "people.change", "people.import", "orgs.view",
                     "volunteers.view", "volunteers.change", "volunteers.add", "relief.view", "relief.add",
-                    "notifications.*"),
+                    "relief.verify", "notifications.*"),
         ),
         Role("volunteer", _("Self-service volunteer"), grants=("self.*", "notifications.*"), staff=False),
     ]

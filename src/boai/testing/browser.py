@@ -54,6 +54,9 @@ def login_through_form(page, base_url: str, username: str, password: str, user=N
 
 
 def assert_fits(page, width: int) -> None:
-    """Nothing on the page needs sideways scrolling at this width."""
+    """Nothing on the page needs sideways scrolling at this width (measured once the page has loaded:
+    right after a click that navigates, the new document may not have been parsed yet)."""
+    page.wait_for_load_state()
+    page.wait_for_function("document.readyState === 'complete' && document.documentElement !== null")
     overflow = page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= width + 1, f"page is {overflow}px wide at a {width}px viewport"

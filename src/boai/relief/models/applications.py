@@ -96,6 +96,13 @@ class Application(models.Model):
             # the separation of duties the database can see: whoever raised it never approves it
             models.CheckConstraint(condition=Q(approved_by__isnull=True) | Q(raised_by__isnull=True)
                                    | ~Q(approved_by=models.F("raised_by")), name="relief_application_not_own"),
+            models.CheckConstraint(condition=Q(approved_by__isnull=True) | Q(verified_by__isnull=True)
+                                   | ~Q(approved_by=models.F("verified_by")), name="relief_application_not_verifier"),
+            models.CheckConstraint(condition=Q(reviewed_by__isnull=True) | Q(raised_by__isnull=True)
+                                   | ~Q(reviewed_by=models.F("raised_by")), name="relief_application_review_not_own"),
+            models.CheckConstraint(condition=Q(reviewed_by__isnull=True) | Q(verified_by__isnull=True)
+                                   | ~Q(reviewed_by=models.F("verified_by")),
+                                   name="relief_application_review_not_verifier"),
         ]
         indexes = [models.Index(fields=["org", "status"], name="relief_app_org_status_idx")]
 

@@ -41,6 +41,7 @@ def test_claim_deliver_confirm_on_a_phone(live_server, transactional_db, tree, b
     page.goto(f"{live_server.url}/wishes/")
     assert "孙小满" not in page.inner_text("main")
     page.click(f"[data-testid='wish-{wish.number}']")
+    page.wait_for_selector("[data-testid='claim-button']")
     assert_fits(page, 375)
     page.click("[data-testid='claim-button']")
     page.fill("#id_claimant_name", "周女士")
