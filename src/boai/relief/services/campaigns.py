@@ -298,3 +298,101 @@ def campaign_household_remove(*, actor, entry: CampaignHousehold, reason: str) -
 def listed_counts(campaign: Campaign) -> dict[str, int]:
     return dict(campaign.households.values_list("status").annotate(n=Count("id")))
 
+
+
+# --- bulk: raise, approve as one batch, disburse, acknowledge ----------------------------------------
+
+def _scoped_entries(actor, campaign: Campaign, **filters):
+    qs = campaign.households.filter(**filters).select_related("household", "org", "application")
+    return qs if actor is None else qs.restrict(actor, "view")
+
+
+def campaign_raise(*, actor, campaign: Campaign) -> int:
+    """One application per listed household of the actor's subtree (`channel=campaign`, the standard
+    amount and package), verified at once: the grassroots unit vouches for the list it built."""
+    from boai.relief.models import Channel
+    from boai.relief.services.applications import application_create, application_verify
+
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("Applications are raised while the campaign is under way."))
+    raised = 0
+    with transaction.atomic():
+        for entry in _scoped_entries(actor, campaign, status=CampaignHousehold.Status.LISTED, application=None):
+            app = application_create(actor=actor, household=entry.household, relief_type=campaign.relief_type,
+                                     amount_requested=campaign.standard_amount, reason=campaign.name,
+                                     channel=Channel.CAMPAIGN, campaign=campaign, goods=campaign.package)
+            application_verify(actor=actor, application=app, note=campaign.name)
+            entry.application = app
+            entry.save(update_fields=["application"])
+            raised += 1
+        audit_record(actor=actor, action="relief.campaign.raise", obj=campaign, after={"applications": raised})
+    return raised
+
+
+def campaign_approve(*, actor, campaign: Campaign, acknowledge_duplicates: bool = False) -> tuple[int, list[str]]:
+    """Review and approve the campaign's verified applications in the actor's subtree as one batch.
+    Each household's duplicate check still runs: a household it refuses is left out and reported
+    (its application stays to be decided one by one); the others are approved."""
+    from boai.relief.models import ApplicationStatus
+    from boai.relief.services.applications import application_approve, application_review
+
+    approved, refused = 0, []
+    with transaction.atomic():
+        entries = _scoped_entries(actor, campaign, status=CampaignHousehold.Status.LISTED,
+                                  application__status=ApplicationStatus.VERIFIED)
+        for entry in entries:
+            try:
+                with transaction.atomic():
+                    app = application_review(actor=actor, application=entry.application, note=campaign.name)
+                    application_approve(actor=actor, application=app, acknowledge_duplicates=acknowledge_duplicates)
+                approved += 1
+            except ValidationError as exc:
+                refused.append(f"{entry.household.number}: {'; '.join(exc.messages)}")
+        audit_record(actor=actor, action="relief.campaign.approve", obj=campaign,
+                     after={"approved": approved, "refused": len(refused)})
+    return approved, refused
+
+
+def campaign_disburse(*, actor, campaign: Campaign, method: str, paid_on: dt.date) -> tuple[int, list[str]]:
+    """Record the delivery (cash or goods) of every approved campaign application in the actor's
+    subtree, through the applications' disbursement (donations spending, transparency log)."""
+    from boai.relief.models import ApplicationStatus, DisbursementMethod
+    from boai.relief.services.applications import disbursement_record
+
+    if method not in (DisbursementMethod.CASH, DisbursementMethod.GOODS):
+        raise ValidationError({"method": _("A campaign is delivered in cash or goods; record bank transfers one "
+                                           "by one on the application.")})
+    done, refused = 0, []
+    with transaction.atomic():
+        entries = _scoped_entries(actor, campaign, status=CampaignHousehold.Status.LISTED,
+                                  application__status=ApplicationStatus.APPROVED)
+        for entry in entries:
+            try:
+                with transaction.atomic():
+                    disbursement_record(actor=actor, application=entry.application, method=method,
+                                        amount=entry.application.amount_approved, paid_on=paid_on,
+                                        goods=campaign.package)
+                    entry.status = CampaignHousehold.Status.DISBURSED
+                    entry.save(update_fields=["status"])
+                done += 1
+            except ValidationError as exc:
+                refused.append(f"{entry.household.number}: {'; '.join(exc.messages)}")
+        audit_record(actor=actor, action="relief.campaign.disburse", obj=campaign,
+                     after={"disbursed": done, "refused": len(refused), "method": method, "paid_on": paid_on})
+    return done, refused
+
+
+def campaign_acknowledge(*, actor, entry: CampaignHousehold, image, kind: str = "photo") -> CampaignHousehold:
+    """The household acknowledges its delivery (signature or photo), through the applications' service."""
+    from boai.relief.services.applications import disbursement_acknowledge
+
+    with transaction.atomic():
+        entry = CampaignHousehold.objects.select_for_update().select_related("application").get(pk=entry.pk)
+        if entry.status != CampaignHousehold.Status.DISBURSED or entry.application is None:
+            raise ValidationError(_("Only a delivered household can acknowledge."))
+        disbursement_acknowledge(actor=actor, disbursement=entry.application.disbursement, image=image, kind=kind)
+        entry.status = CampaignHousehold.Status.ACKNOWLEDGED
+        entry.save(update_fields=["status"])
+        audit_record(actor=actor, action="relief.campaign.acknowledge", obj=entry.campaign, org=entry.org,
+                     after={"household": entry.household_id})
+    return entry
