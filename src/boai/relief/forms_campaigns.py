@@ -66,12 +66,13 @@ class ReasonForm(forms.Form):
 
 
 class BulkDisburseForm(forms.Form):
-    method = forms.ChoiceField(label=_("Method"), choices=DisbursementMethod.choices)
+    method = forms.ChoiceField(label=_("Method"), choices=[(DisbursementMethod.CASH, DisbursementMethod.CASH.label),
+                                                           (DisbursementMethod.GOODS, DisbursementMethod.GOODS.label)])
     paid_on = forms.DateField(label=_("Paid or issued on"), widget=DATE)
 
 
 class AcknowledgeForm(forms.Form):
-    image = forms.ImageField(label=_("Signature or photo"), required=False,
+    image = forms.ImageField(label=_("Signature or photo"),
                              widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
 
 

@@ -24,6 +24,10 @@ ROUTES = {
     "relief:campaign-households-export": Route(perm="relief.export", obj="relief_campaign"),
     "relief:campaign-household-add": Route(perm="relief.add", obj="relief_campaign"),
     "relief:campaign-household-remove": Route(perm="relief.add", obj="relief_campaign_entry"),
+    "relief:campaign-raise": Route(perm="relief.add", obj="relief_campaign"),
+    "relief:campaign-approve": Route(perm="relief.approve", obj="relief_campaign"),
+    "relief:campaign-disburse": Route(perm="relief.disburse", obj="relief_campaign"),
+    "relief:campaign-acknowledge": Route(perm="relief.disburse", obj="relief_campaign_entry"),
 }
 
 OBJECTS = {

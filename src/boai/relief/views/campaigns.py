@@ -9,7 +9,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
-from boai.relief.forms_campaigns import CampaignForm, HouseholdNumberForm, QuotaForm, ReasonForm
+from boai.relief.forms_campaigns import (
+    AcknowledgeForm,
+    BulkDisburseForm,
+    CampaignForm,
+    HouseholdNumberForm,
+    QuotaForm,
+    ReasonForm,
+)
 from boai.relief.models import Campaign, CampaignHousehold, CampaignStatus, Household
 from boai.relief.selectors import campaigns as selectors
 from boai.relief.services import campaigns as services
@@ -58,6 +65,7 @@ class CampaignDetailPage(VisibleCampaignMixin, DetailPage):
         ctx.update(rows=rows, total=selectors.totals(rows), S=CampaignStatus,
                    can_change=user.has_perm("relief.change") and campaign.org.path.startswith(user.scope_path or "-"),
                    can_add=user.has_perm("relief.add"), can_approve=user.has_perm("relief.approve"),
+                   can_disburse=user.has_perm("relief.disburse"),
                    chart={"tooltip": {"trigger": "axis"},
                           "legend": {"data": [str(_("Quota")), str(_("Listed")), str(_("Delivered")),
                                               str(_("Acknowledged"))]},
@@ -184,6 +192,66 @@ class CampaignHouseholdAddPage(CampaignObjectPage):
         return self.get_object()
 
 
+def _report(request, done: int, refused: list[str], what) -> None:
+    from django.contrib import messages
+
+    messages.info(request, what % {"n": done})
+    for line in refused[:20]:
+        messages.warning(request, line)
+
+
+class CampaignRaisePage(CampaignObjectPage):
+    action = "add"
+    title = _("Raise the list's applications")
+    submit_label = _("Raise and verify")
+    success_message = _("Done.")
+
+    def perform(self, form):
+        from django.contrib import messages
+
+        n = services.campaign_raise(actor=self.request.user, campaign=self.get_object())
+        messages.info(self.request, _("%(n)s applications raised and verified.") % {"n": n})
+        return self.get_object()
+
+
+class ApproveBatchForm(django_forms.Form):
+    acknowledge_duplicates = django_forms.BooleanField(
+        label=_("I have taken earlier help found by the duplicate check into account"), required=False)
+
+
+class CampaignApprovePage(CampaignObjectPage):
+    action = "approve"
+    form_class = ApproveBatchForm
+    title = _("Approve the campaign's applications as one batch")
+    submit_label = _("Approve the batch")
+    success_message = _("Done.")
+
+    def perform(self, form):
+        done, refused = services.campaign_approve(actor=self.request.user, campaign=self.get_object(),
+                                                  **form.cleaned_data)
+        _report(self.request, done, refused, _("%(n)s applications approved."))
+        return self.get_object()
+
+
+class CampaignDisbursePage(CampaignObjectPage):
+    action = "disburse"
+    form_class = BulkDisburseForm
+    title = _("Record the delivery to every approved household")
+    submit_label = _("Record the deliveries")
+    success_message = _("Done.")
+
+    def get_initial(self):
+        from django.utils import timezone
+
+        return {"paid_on": timezone.localdate(), "method": "cash"}
+
+    def perform(self, form):
+        done, refused = services.campaign_disburse(actor=self.request.user, campaign=self.get_object(),
+                                                   **form.cleaned_data)
+        _report(self.request, done, refused, _("%(n)s deliveries recorded."))
+        return self.get_object()
+
+
 def _entry_columns():
     return (
         Column("household", _("Household"), accessor="household.number"),
@@ -224,6 +292,7 @@ class CampaignHouseholdsPage(CampaignEntriesMixin, ListPage):
         campaign = self.campaign()
         ctx.update(title=_("Households of %(name)s") % {"name": campaign.name}, campaign=campaign,
                    can_add=self.request.user.has_perm("relief.add") and campaign.status != CampaignStatus.CLOSED,
+                   can_disburse=self.request.user.has_perm("relief.disburse"),
                    statuses=CampaignHousehold.Status.choices)
         return ctx
 
@@ -260,6 +329,18 @@ class CampaignHouseholdRemovePage(EntryPage):
                                                   reason=form.cleaned_data["reason"])
 
 
+class CampaignAcknowledgePage(EntryPage):
+    action = "disburse"
+    form_class = AcknowledgeForm
+    title = _("Acknowledgement by the household")
+    submit_label = _("Record the acknowledgement")
+    success_message = _("Acknowledged.")
+
+    def perform(self, form):
+        return services.campaign_acknowledge(actor=self.request.user, entry=self.get_object(),
+                                             image=form.cleaned_data["image"])
+
+
 urlpatterns = [
     path("campaigns/", CampaignListPage.as_view(), name="campaign-list"),
     path("campaigns/new/", CampaignCreatePage.as_view(), name="campaign-create"),
@@ -273,6 +354,11 @@ urlpatterns = [
     path("campaigns/<int:pk>/households/export/", CampaignHouseholdsExportPage.as_view(),
          name="campaign-households-export"),
     path("campaigns/<int:pk>/households/add/", CampaignHouseholdAddPage.as_view(), name="campaign-household-add"),
+    path("campaigns/<int:pk>/raise/", CampaignRaisePage.as_view(), name="campaign-raise"),
+    path("campaigns/<int:pk>/approve/", CampaignApprovePage.as_view(), name="campaign-approve"),
+    path("campaigns/<int:pk>/disburse/", CampaignDisbursePage.as_view(), name="campaign-disburse"),
+    path("campaign-households/<int:pk>/acknowledge/", CampaignAcknowledgePage.as_view(),
+         name="campaign-acknowledge"),
     path("campaign-households/<int:pk>/remove/", CampaignHouseholdRemovePage.as_view(),
          name="campaign-household-remove"),
 ]
