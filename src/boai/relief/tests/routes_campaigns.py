@@ -28,10 +28,17 @@ ROUTES = {
     "relief:campaign-approve": Route(perm="relief.approve", obj="relief_campaign"),
     "relief:campaign-disburse": Route(perm="relief.disburse", obj="relief_campaign"),
     "relief:campaign-acknowledge": Route(perm="relief.disburse", obj="relief_campaign_entry"),
+    "relief:medical-list": Route(perm="relief.view", lists="relief_settlement", search_param="q",
+                                 marker=lambda s: s.settlement_no),
+    "relief:medical-export": Route(perm="relief.export"),
+    "relief:medical-raise": Route(perm="relief.add", obj="relief_settlement"),
+    "relief:reports": Route(perm="relief.view"),
+    "relief:reports-export": Route(perm="relief.export"),
 }
 
 OBJECTS = {
     "relief_campaign": f.make_campaign_in,
     "relief_campaign_draft": lambda unit: f.make_campaign(f.branch_of(unit), status="draft"),
     "relief_campaign_entry": lambda unit: f.make_campaign_entry(unit),
+    "relief_settlement": lambda unit: f.make_settlement(unit),
 }

@@ -20,6 +20,8 @@ from boai.relief.forms_campaigns import (
 from boai.relief.models import Campaign, CampaignHousehold, CampaignStatus, Household
 from boai.relief.selectors import campaigns as selectors
 from boai.relief.services import campaigns as services
+from boai.relief.views import medical as medical_views
+from boai.relief.views import reports as report_views
 
 
 class VisibleCampaignMixin:
@@ -361,6 +363,8 @@ urlpatterns = [
          name="campaign-acknowledge"),
     path("campaign-households/<int:pk>/remove/", CampaignHouseholdRemovePage.as_view(),
          name="campaign-household-remove"),
+    *medical_views.urlpatterns,
+    *report_views.urlpatterns,
 ]
 
 
@@ -369,6 +373,11 @@ def register() -> None:
     from boai.core.registry import NavItem, register_nav
     from boai.core.tabular.spec import register_kind
     from boai.relief.tabular.campaigns import CampaignHouseholdsKind
+    from boai.relief.tabular.medical import MedicalSettlementKind
 
     register_nav(NavItem("relief", _("Relief campaigns"), "relief:campaign-list", "relief.view", "gift", 430))
+    register_nav(NavItem("relief", _("Medical-insurance exchange"), "relief:medical-list", "relief.view",
+                         "hospital", 431),
+                 NavItem("relief", _("Relief reports"), "relief:reports", "relief.view", "bar-chart", 432))
     register_kind(CampaignHouseholdsKind())
+    register_kind(MedicalSettlementKind())
