@@ -298,3 +298,6 @@ BOAI_WISH_CONFIRM_DAYS = env_int("BOAI_WISH_CONFIRM_DAYS", 30)  # validity of a 
 BOAI_WISH_PHOTO_MAX_MB = env_int("BOAI_WISH_PHOTO_MAX_MB", 5)
 BOAI_WISH_NUMBER_PATTERN = env_str("BOAI_WISH_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
 BOAI_WISHES_LEDGER = env_bool("BOAI_WISHES_LEDGER", True)  # off only for benchmarks
+
+# relief: camp (campaigns, medical-insurance exchange, reports)
+BOAI_RELIEF_MEDICAL_RATIO = env_str("BOAI_RELIEF_MEDICAL_RATIO", "0.5")  # suggested relief: share of out-of-pocket
