@@ -387,7 +387,7 @@ def campaign_acknowledge(*, actor, entry: CampaignHousehold, image, kind: str = 
     from boai.relief.services.applications import disbursement_acknowledge
 
     with transaction.atomic():
-        entry = CampaignHousehold.objects.select_for_update().select_related("application").get(pk=entry.pk)
+        entry = CampaignHousehold.objects.select_for_update(of=("self",)).select_related("application").get(pk=entry.pk)
         if entry.status != CampaignHousehold.Status.DISBURSED or entry.application is None:
             raise ValidationError(_("Only a delivered household can acknowledge."))
         disbursement_acknowledge(actor=actor, disbursement=entry.application.disbursement, image=image, kind=kind)

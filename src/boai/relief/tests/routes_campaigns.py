@@ -34,6 +34,18 @@ ROUTES = {
     "relief:medical-raise": Route(perm="relief.add", obj="relief_settlement"),
     "relief:reports": Route(perm="relief.view"),
     "relief:reports-export": Route(perm="relief.export"),
+    "api:relief-campaign-list": Route(perm="relief.view", api=True, lists="relief_campaign", search_param="search",
+                                      marker=lambda c: c.name),
+    "api:relief-campaign-detail": Route(perm="relief.view", api=True, obj="relief_campaign"),
+    "api:relief-campaign-progress": Route(perm="relief.view", api=True, obj="relief_campaign"),
+    "api:relief-campaign-households": Route(perm="relief.view", api=True, obj="relief_campaign"),
+    "api:relief-campaign-build": Route(perm="relief.add", api=True, obj="relief_campaign", method="post"),
+    "api:relief-campaign-raise-applications": Route(perm="relief.add", api=True, obj="relief_campaign",
+                                                    method="post"),
+    "api:relief-campaign-approve": Route(perm="relief.approve", api=True, obj="relief_campaign", method="post"),
+    "api:relief-settlement-list": Route(perm="relief.view", api=True, lists="relief_settlement",
+                                        search_param="search", marker=lambda s: s.settlement_no),
+    "api:relief-settlement-detail": Route(perm="relief.view", api=True, obj="relief_settlement"),
 }
 
 OBJECTS = {
