@@ -88,9 +88,13 @@ def progress(campaign: Campaign, user) -> list[QuotaProgress]:
         return []
     counts = (CampaignHousehold.objects.filter(campaign=campaign)
               .filter(_any_prefix([path for _q, path in rows]))
-              .values_list("org__path", "status").annotate(n=Count("id")).order_by())
+              .values_list("org__path", "status", "application__status").annotate(n=Count("id")).order_by())
     result = [QuotaProgress(q.org, q.households, partial=path != q.org.path) for q, path in rows]
-    for org_path, status, n in counts:
+    for org_path, status, app_status, n in counts:
+        # a campaign application delivered or acknowledged on its own page counts as the campaign's
+        later = {Status.LISTED: (Status.DISBURSED, Status.ACKNOWLEDGED), Status.DISBURSED: (Status.ACKNOWLEDGED,)}
+        if app_status in later.get(status, ()):
+            status = app_status
         for item, (_quota, path) in zip(result, rows, strict=True):
             if org_path.startswith(path):
                 setattr(item, status, getattr(item, status) + n)

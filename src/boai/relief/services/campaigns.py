@@ -388,7 +388,8 @@ def campaign_acknowledge(*, actor, entry: CampaignHousehold, image, kind: str = 
 
     with transaction.atomic():
         entry = CampaignHousehold.objects.select_for_update(of=("self",)).select_related("application").get(pk=entry.pk)
-        if entry.status != CampaignHousehold.Status.DISBURSED or entry.application is None:
+        if entry.application is None or entry.application.status != CampaignHousehold.Status.DISBURSED \
+                or entry.status == CampaignHousehold.Status.EXCLUDED:
             raise ValidationError(_("Only a delivered household can acknowledge."))
         disbursement_acknowledge(actor=actor, disbursement=entry.application.disbursement, image=image, kind=kind)
         entry.status = CampaignHousehold.Status.ACKNOWLEDGED

@@ -55,3 +55,20 @@ def test_bulk_raise_approve_disburse_acknowledge(tree):
         svc.campaign_disburse(actor=staff.approver, campaign=campaign, method="bank", paid_on=timezone.localdate())
     assert svc.campaign_disburse(actor=staff.approver, campaign=campaign, method="cash",
                                  paid_on=timezone.localdate() - dt.timedelta(days=0)) == (0, [])
+
+
+def test_progress_counts_deliveries_made_on_the_application_page(tree):
+    from boai.relief.services.applications import disbursement_record
+
+    staff = make_staff(tree)
+    rt, _gift = funded_relief_type(tree.city, max_amount=Decimal("1000.00"))
+    campaign = make_campaign(tree.city, relief_type=rt, quota_org=tree.branch_a, quota=2)
+    make_household(tree.unit_a)
+    svc.campaign_build_list(actor=staff.worker, campaign=campaign)
+    svc.campaign_raise(actor=staff.worker, campaign=campaign)
+    svc.campaign_approve(actor=staff.approver, campaign=campaign)
+    entry = campaign.households.get()
+    disbursement_record(actor=staff.approver, application=entry.application, method="cash",
+                        amount=entry.application.amount_approved, paid_on=timezone.localdate())
+    (row,) = sel.progress(campaign, staff.approver)
+    assert (row.on_list, row.delivered, row.acknowledged) == (1, 1, 0)
