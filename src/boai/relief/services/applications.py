@@ -251,6 +251,13 @@ def _duplicates(app: Application, actor, on: dt.date | None = None) -> Duplicate
     return check
 
 
+def duplicates_for(application: Application, actor) -> DuplicateCheck:
+    """The duplicate check as `actor` would be told it now (nothing is written)."""
+    return duplicate_check(relief_type=application.relief_type,
+                           person_ids=member_person_ids(application.household) + [application.beneficiary_id],
+                           viewer_path=user_scope_path(actor) or "", exclude_application_id=application.pk)
+
+
 def _blocked_message(check: DuplicateCheck) -> str:
     return _("Refused by the duplicate rule: %(found)s.") % {"found": "; ".join(g.describe() for g in check.grants)}
 
@@ -583,3 +590,53 @@ def disbursement_for_token(token: str) -> Disbursement:
     if d.acknowledged_at is not None:
         raise ValidationError(_("This delivery has already been acknowledged; the link has been used."))
     return d
+
+
+# --- the household's phone pages ----------------------------------------------------------------
+
+OTP_PURPOSE = "relief-household"
+
+
+def _households_of(blind: str) -> list[int]:
+    return list(Household.objects.filter(status=HouseholdStatus.ACTIVE, members__active=True,
+                                         members__person__mobile_blind=blind)
+                .values_list("pk", flat=True).distinct().order_by("pk"))
+
+
+def household_send_code(*, mobile: str, client: str) -> None:
+    """Text a one-time code when the number belongs to a member of a household under monitoring. The
+    page answers the same either way (whether someone is on the relief rolls is not public)."""
+    from boai.core import otp
+    from boai.core.ratelimit import hit
+    from boai.people.identity import check_mobile, mask_mobile
+    from boai.people.protect import mobile_blind
+
+    try:
+        mobile = check_mobile(mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from None
+    blind = mobile_blind(mobile)
+    if not _households_of(blind):
+        # the same limits as a real sending, so the answer's timing and limits tell nothing
+        for scope, rate in otp.NUMBER_LIMITS:
+            if hit(scope, blind, rate) is not None:
+                raise ValidationError({"mobile": _("Too many codes requested. Please wait a moment and try again.")})
+        return
+    otp.send_code(purpose=OTP_PURPOSE, key=blind, mobile=mobile, client=client)
+    audit_record(actor=None, action="relief.household.code", object_type="relief.household",
+                 object_repr=mask_mobile(mobile))
+
+
+def household_verify(*, mobile: str, code: str) -> list[int]:
+    """The households (ids) of a verified number; ValidationError on a wrong code."""
+    from boai.core import otp
+    from boai.people.identity import check_mobile
+    from boai.people.protect import mobile_blind
+
+    try:
+        mobile = check_mobile(mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from None
+    blind = mobile_blind(mobile)
+    otp.verify_code(purpose=OTP_PURPOSE, key=blind, code=code)
+    return _households_of(blind)
