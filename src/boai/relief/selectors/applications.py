@@ -55,26 +55,29 @@ def inbox(user, box: str | None = None) -> QuerySet[Application]:
     return qs.filter(cond)
 
 
-def disbursement_for_spending(spending_id: int) -> Disbursement | None:
-    return (Disbursement.objects.select_related("application", "application__org", "application__relief_type",
-                                                "application__beneficiary")
-            .filter(spending_id=spending_id).first())
-
-
 def mask_name(name: str) -> str:
     name = (name or "").strip()
     return (name[0] + "*" * (len(name) - 1)) if len(name) > 1 else ("*" if name else "")
 
 
-def delivery_view(disbursement: Disbursement) -> dict:
-    """What a donor may learn about a relief delivery their money paid for."""
-    app = disbursement.application
+def deliveries_for_spendings(spending_ids) -> dict[int, dict]:
+    """What a donor may learn about the relief deliveries these payments made (two queries): the
+    recipient masked, the date, the branch, the relief type and whether receipt was acknowledged."""
     from boai.orgs.models import Org
 
-    branch = app.org
-    if len(branch.path) >= Org.steplen * 2:
-        branch = Org.objects.filter(path=branch.path[: Org.steplen * 2]).first() or branch
-    return {"ref": disbursement.ref, "recipient": mask_name(app.beneficiary.name), "date": disbursement.paid_on,
-            "branch": branch.name, "relief_type": app.relief_type.name, "method": disbursement.get_method_display(),
-            "acknowledged": disbursement.acknowledged_at is not None,
-            "acknowledged_on": disbursement.acknowledged_at}
+    rows = list(Disbursement.objects.filter(spending_id__in=list(spending_ids))
+                .select_related("application__org", "application__relief_type", "application__beneficiary")
+                .only("ref", "paid_on", "method", "acknowledged_at", "spending_id", "application__org__path",
+                      "application__org__name", "application__relief_type__name", "application__beneficiary__name"))
+    step = Org.steplen
+    paths = {d.application.org.path[: step * 2] for d in rows if len(d.application.org.path) >= step * 2}
+    branches = dict(Org.objects.filter(path__in=paths).values_list("path", "name")) if paths else {}
+    out = {}
+    for d in rows:
+        org = d.application.org
+        out[d.spending_id] = {
+            "ref": d.ref, "recipient": mask_name(d.application.beneficiary.name), "date": d.paid_on,
+            "branch": branches.get(org.path[: step * 2], org.name), "relief_type": d.application.relief_type.name,
+            "method": d.get_method_display(), "acknowledged": d.acknowledged_at is not None,
+            "acknowledged_at": d.acknowledged_at}
+    return out
