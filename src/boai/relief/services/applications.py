@@ -436,7 +436,7 @@ def disbursement_record(*, actor, application: Application, method: str, amount,
     today = timezone.localdate()
     if not isinstance(paid_on, dt.date):
         errors["paid_on"] = _("Enter the date of payment.")
-    elif paid_on > today or paid_on < timezone.localdate(app.approved_at):
+    elif paid_on > today or paid_on < (timezone.localdate(app.approved_at) if app.approved_at else dt.date.min):
         errors["paid_on"] = _("The date must be between the approval and today.")
     masked = ""
     if method == DisbursementMethod.BANK:

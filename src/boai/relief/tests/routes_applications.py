@@ -33,6 +33,18 @@ def _disbursement(unit):
     return _app(ApplicationStatus.DISBURSED)(unit).disbursement
 
 
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _png():
+    from boai.relief.tests.factories_applications import png_upload
+
+    return png_upload()
+
+
 def _api(perm, obj=None, **kw):
     return Route(perm=perm, obj=obj, api=True, **kw)
 
@@ -65,6 +77,25 @@ ROUTES = {
     "relief:application-acknowledge": Route(perm="relief.disburse", obj="relief_app_disbursed"),
     "relief:application-ack-link": Route(perm="relief.disburse", obj="relief_app_disbursed"),
     "relief:application-ack-file": Route(perm="relief.view", obj="relief_app", ok=(404,)),
+    "api:relief-type-list": _api("relief.view", lists="relief_type", search_param="search", marker=lambda t: t.code),
+    "api:relief-type-detail": _api("relief.view", "relief_type"),
+    "api:relief-type-set-active": _api("relief.change", "relief_type", method="post", data={"active": False}),
+    "api:relief-application-list": _api("relief.view", lists="relief_app", search_param="search",
+                                        marker=lambda a: a.number),
+    "api:relief-application-detail": _api("relief.view", "relief_app"),
+    "api:relief-application-verify": _api("relief.verify", "relief_app", method="post"),
+    "api:relief-application-review": _api("relief.review", "relief_app_verified", method="post"),
+    "api:relief-application-approve": _api("relief.approve", "relief_app_reviewed", method="post"),
+    "api:relief-application-reject": _api("relief.verify", "relief_app", method="post", data={"reason": "材料不全"}),
+    "api:relief-application-withdraw": _api("relief.review", "relief_app", method="post"),
+    "api:relief-application-disburse": _api("relief.disburse", "relief_app_approved", method="post", ok=(201,),
+                                            data=lambda client: {"method": "goods", "amount": "0", "goods": "米面油",
+                                                                 "paid_on": _today()}),
+    "api:relief-application-acknowledge": _api("relief.disburse", "relief_app_disbursed", method="post",
+                                               data=lambda client: {"image": _png(), "kind": "signature"}),
+    "api:relief-disbursement-list": _api("relief.view", lists="relief_disbursement", search_param="search",
+                                         marker=lambda d: d.ref),
+    "api:relief-disbursement-detail": _api("relief.view", "relief_disbursement"),
 }
 
 OBJECTS = {
