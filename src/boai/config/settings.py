@@ -298,3 +298,6 @@ BOAI_WISH_CONFIRM_DAYS = env_int("BOAI_WISH_CONFIRM_DAYS", 30)  # validity of a 
 BOAI_WISH_PHOTO_MAX_MB = env_int("BOAI_WISH_PHOTO_MAX_MB", 5)
 BOAI_WISH_NUMBER_PATTERN = env_str("BOAI_WISH_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
 BOAI_WISHES_LEDGER = env_bool("BOAI_WISHES_LEDGER", True)  # off only for benchmarks
+# relief: apps (docs/relief-applications.md)
+BOAI_RELIEF_ACK_LINK_HOURS = env_int("BOAI_RELIEF_ACK_LINK_HOURS", 72)  # a household's signing link works this long
+BOAI_RELIEF_ACK_MAX_MB = env_int("BOAI_RELIEF_ACK_MAX_MB", 5)  # largest signature image or handover photo
