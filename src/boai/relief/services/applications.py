@@ -281,7 +281,7 @@ def application_review(*, actor, application: Application, note: str = "") -> Ap
     require(actor, "relief.review", app.org)
     _require_status(app, (ApplicationStatus.VERIFIED,), _("A %(status)s application cannot be reviewed."))
     _not_own(app, actor, _("review"))
-    if approver_level(actor) is None:
+    if actor is not None and approver_level(actor) is None:
         raise ValidationError(_("The branch or the city society reviews applications."))
     check = _duplicates(app, actor)
     if check.blocks:
@@ -313,7 +313,7 @@ def application_approve(*, actor, application: Application, amount_approved=None
         raise ValidationError({"amount_approved": _("The amount approved cannot exceed the amount requested.")})
     if amount == 0 and rt.form == ReliefForm.MONEY:
         raise ValidationError({"amount_approved": _("Enter the amount approved (more than zero).")})
-    level = rt.approval_level(max(amount, app.amount_requested) if amount_approved in (None, "") else amount)
+    level = rt.approval_level(amount)
     mine = approver_level(actor)
     if actor is not None and (mine is None or (level == ApprovalLevel.CITY and mine != ApprovalLevel.CITY)):
         if level == ApprovalLevel.CITY:
