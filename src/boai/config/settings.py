@@ -301,3 +301,6 @@ BOAI_WISHES_LEDGER = env_bool("BOAI_WISHES_LEDGER", True)  # off only for benchm
 
 # relief: camp (campaigns, medical-insurance exchange, reports)
 BOAI_RELIEF_MEDICAL_RATIO = env_str("BOAI_RELIEF_MEDICAL_RATIO", "0.5")  # suggested relief: share of out-of-pocket
+# relief: apps (docs/relief-applications.md)
+BOAI_RELIEF_ACK_LINK_HOURS = env_int("BOAI_RELIEF_ACK_LINK_HOURS", 72)  # a household's signing link works this long
+BOAI_RELIEF_ACK_MAX_MB = env_int("BOAI_RELIEF_ACK_MAX_MB", 5)  # largest signature image or handover photo

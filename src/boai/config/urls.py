@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("boai.volunteers.urls")),
     path("", include("boai.donations.urls")),
     path("staff/relief/", include("boai.relief.urls")),
+    path("relief/", include("boai.relief.public_urls")),
     path("", include("boai.wishes.urls")),
     path("api/v1/", include(("boai.config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -31,6 +31,7 @@ class Hop:
     leaf: int | None
     from_log: bool
     acknowledgements: list = field(default_factory=list)
+    delivery: dict | None = None  # a relief delivery this payment made (masked), when relief recorded one
 
 
 @dataclass
@@ -154,6 +155,17 @@ class _Tracer:
         return [(names[k], _cents(v)) for k, v in where.items() if _cents(v) > 0]
 
 
+def relief_deliveries(spending_ids: list[int]) -> dict[int, dict]:
+    """The relief deliveries (recipient masked, date, branch, acknowledged) these payments made."""
+    from django.apps import apps
+
+    if not spending_ids or not apps.is_installed("boai.relief"):
+        return {}
+    from boai.relief.selectors.applications import deliveries_for_spendings
+
+    return deliveries_for_spendings(spending_ids)
+
+
 def gift_journey(gift: Gift) -> Journey:
     tracer = _Tracer(gift)
     tracer.run()
@@ -175,6 +187,9 @@ def gift_journey(gift: Gift) -> Journey:
     alloc_hops = [hop("allocation", a, tracer.allocations[a.pk]) for a in allocations
                   if _cents(tracer.allocations[a.pk]) > 0]
     spend_hops = [hop("spending", s, tracer.spendings[s.pk]) for s in spendings if _cents(tracer.spendings[s.pk]) > 0]
+    deliveries = relief_deliveries([h.obj.pk for h in spend_hops if h.obj.relief_ref])
+    for h in spend_hops:
+        h.delivery = deliveries.get(h.obj.pk)
     gift_leaf = tracer.leaves.get(gift.ledger_entry)
     return Journey(gift=gift, leaf=gift_leaf.index if gift_leaf else None,
                    allocations=sorted(alloc_hops, key=lambda h: h.obj.created_at),

@@ -251,6 +251,13 @@ def _duplicates(app: Application, actor, on: dt.date | None = None) -> Duplicate
     return check
 
 
+def duplicates_for(application: Application, actor) -> DuplicateCheck:
+    """The duplicate check as `actor` would be told it now (nothing is written)."""
+    return duplicate_check(relief_type=application.relief_type,
+                           person_ids=member_person_ids(application.household) + [application.beneficiary_id],
+                           viewer_path=user_scope_path(actor) or "", exclude_application_id=application.pk)
+
+
 def _blocked_message(check: DuplicateCheck) -> str:
     return _("Refused by the duplicate rule: %(found)s.") % {"found": "; ".join(g.describe() for g in check.grants)}
 
@@ -274,7 +281,7 @@ def application_review(*, actor, application: Application, note: str = "") -> Ap
     require(actor, "relief.review", app.org)
     _require_status(app, (ApplicationStatus.VERIFIED,), _("A %(status)s application cannot be reviewed."))
     _not_own(app, actor, _("review"))
-    if approver_level(actor) is None:
+    if actor is not None and approver_level(actor) is None:
         raise ValidationError(_("The branch or the city society reviews applications."))
     check = _duplicates(app, actor)
     if check.blocks:
@@ -306,7 +313,7 @@ def application_approve(*, actor, application: Application, amount_approved=None
         raise ValidationError({"amount_approved": _("The amount approved cannot exceed the amount requested.")})
     if amount == 0 and rt.form == ReliefForm.MONEY:
         raise ValidationError({"amount_approved": _("Enter the amount approved (more than zero).")})
-    level = rt.approval_level(max(amount, app.amount_requested) if amount_approved in (None, "") else amount)
+    level = rt.approval_level(amount)
     mine = approver_level(actor)
     if actor is not None and (mine is None or (level == ApprovalLevel.CITY and mine != ApprovalLevel.CITY)):
         if level == ApprovalLevel.CITY:
@@ -429,7 +436,7 @@ def disbursement_record(*, actor, application: Application, method: str, amount,
     today = timezone.localdate()
     if not isinstance(paid_on, dt.date):
         errors["paid_on"] = _("Enter the date of payment.")
-    elif paid_on > today or paid_on < timezone.localdate(app.approved_at):
+    elif paid_on > today or paid_on < (timezone.localdate(app.approved_at) if app.approved_at else dt.date.min):
         errors["paid_on"] = _("The date must be between the approval and today.")
     masked = ""
     if method == DisbursementMethod.BANK:
@@ -583,3 +590,53 @@ def disbursement_for_token(token: str) -> Disbursement:
     if d.acknowledged_at is not None:
         raise ValidationError(_("This delivery has already been acknowledged; the link has been used."))
     return d
+
+
+# --- the household's phone pages ----------------------------------------------------------------
+
+OTP_PURPOSE = "relief-household"
+
+
+def _households_of(blind: str) -> list[int]:
+    return list(Household.objects.filter(status=HouseholdStatus.ACTIVE, members__active=True,
+                                         members__person__mobile_blind=blind)
+                .values_list("pk", flat=True).distinct().order_by("pk"))
+
+
+def household_send_code(*, mobile: str, client: str) -> None:
+    """Text a one-time code when the number belongs to a member of a household under monitoring. The
+    page answers the same either way (whether someone is on the relief rolls is not public)."""
+    from boai.core import otp
+    from boai.core.ratelimit import hit
+    from boai.people.identity import check_mobile, mask_mobile
+    from boai.people.protect import mobile_blind
+
+    try:
+        mobile = check_mobile(mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from None
+    blind = mobile_blind(mobile)
+    if not _households_of(blind):
+        # the same limits as a real sending, so the answer's timing and limits tell nothing
+        for scope, rate in otp.NUMBER_LIMITS:
+            if hit(scope, blind, rate) is not None:
+                raise ValidationError({"mobile": _("Too many codes requested. Please wait a moment and try again.")})
+        return
+    otp.send_code(purpose=OTP_PURPOSE, key=blind, mobile=mobile, client=client)
+    audit_record(actor=None, action="relief.household.code", object_type="relief.household",
+                 object_repr=mask_mobile(mobile))
+
+
+def household_verify(*, mobile: str, code: str) -> list[int]:
+    """The households (ids) of a verified number; ValidationError on a wrong code."""
+    from boai.core import otp
+    from boai.people.identity import check_mobile
+    from boai.people.protect import mobile_blind
+
+    try:
+        mobile = check_mobile(mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from None
+    blind = mobile_blind(mobile)
+    otp.verify_code(purpose=OTP_PURPOSE, key=blind, code=code)
+    return _households_of(blind)

@@ -344,3 +344,15 @@ def test_relief_type_rules(tree, staff):
     assert not rt.active
     with pytest.raises(ValidationError, match="no longer offered"):
         _raise(staff, make_household(tree.unit_a), rt)
+
+
+def test_system_jobs_move_campaign_applications(tree, staff, rt):
+    """Campaign batches and medical settlements run as the system (actor None)."""
+    app = svc.application_create(actor=None, household=make_household(tree.unit_a), relief_type=rt,
+                                 amount_requested=AMOUNT, reason="博爱送万家", channel="campaign")
+    for step in (svc.application_verify, svc.application_review, svc.application_approve):
+        app = step(actor=None, application=app)
+    assert app.status == ApplicationStatus.APPROVED and app.approved_by is None
+    d = svc.disbursement_record(actor=None, application=app, method=DisbursementMethod.GOODS, amount=AMOUNT,
+                                paid_on=timezone.localdate(), goods="米面油")
+    assert d.spending_id and app.steps.count() == 5
