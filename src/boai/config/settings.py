@@ -298,3 +298,8 @@ BOAI_WISH_CONFIRM_DAYS = env_int("BOAI_WISH_CONFIRM_DAYS", 30)  # validity of a 
 BOAI_WISH_PHOTO_MAX_MB = env_int("BOAI_WISH_PHOTO_MAX_MB", 5)
 BOAI_WISH_NUMBER_PATTERN = env_str("BOAI_WISH_NUMBER_PATTERN", "WX-{year}-{seq:06d}")
 BOAI_WISHES_LEDGER = env_bool("BOAI_WISHES_LEDGER", True)  # off only for benchmarks
+# relief: hh (households and dynamic monitoring, docs/relief-households.md)
+BOAI_RELIEF_REVIEW_DAYS = env_int("BOAI_RELIEF_REVIEW_DAYS", 180)  # default interval to a household's next review
+BOAI_RELIEF_PHOTO_MAX_MB = env_int("BOAI_RELIEF_PHOTO_MAX_MB", 5)  # per home-visit photo
+BOAI_RELIEF_PHOTOS_PER_VISIT = env_int("BOAI_RELIEF_PHOTOS_PER_VISIT", 9)
+BOAI_RELIEF_INCOME_DROP_PCT = env_int("BOAI_RELIEF_INCOME_DROP_PCT", 30)  # an income drop this large is sudden
