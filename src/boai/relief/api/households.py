@@ -66,12 +66,70 @@ class VisitSerializer(serializers.ModelSerializer):
                 for p in visit.photos.all()]
 
 
-class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Households in the caller's scope; `search` takes a number, a name or an ID number."""
+class ScopedUnitField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        from boai.orgs.models import Org
+
+        return Org.objects.restrict(self.context["request"].user, "view")
+
+
+class HeadSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=40)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class HouseholdWriteSerializer(serializers.Serializer):
+    """A new household; the head is found in the person registry by ID number or registered there."""
+
+    org = ScopedUnitField()
+    head = HeadSerializer()
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=6, required=False, allow_blank=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    categories = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
+    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    risk_level = serializers.CharField(max_length=8, required=False)
+    situation = serializers.CharField(required=False, allow_blank=True)
+    review_due = serializers.DateField(required=False, allow_null=True)
+
+
+class AssessmentWriteSerializer(serializers.Serializer):
+    assessed_on = serializers.DateField(required=False)
+    categories = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
+    monthly_income = serializers.DecimalField(max_digits=12, decimal_places=2)
+    risk_level = serializers.CharField(max_length=8)
+    situation = serializers.CharField(required=False, allow_blank=True)
+    next_review_on = serializers.DateField(required=False, allow_null=True)
+
+
+class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+    """Households in the caller's scope; `search` takes a number, a name or an ID number. `POST` registers a
+    household (relief.add); `POST .../assess/` records a dated assessment (sudden changes raise alerts)."""
 
     model = Household
     serializer_class = HouseholdSerializer
     filterset_fields = ["status", "risk_level", "org"]
+    action_permissions = {"assess": "add", "members": "view", "assessments": "view", "visits": "view"}
+
+    @extend_schema(request=HouseholdWriteSerializer, responses={201: HouseholdSerializer})
+    def create(self, request, *args, **kwargs):
+        data = HouseholdWriteSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        household = services.household_create(actor=request.user, head_fields=fields.pop("head"), **fields)
+        return Response(HouseholdSerializer(household).data, status=201)
+
+    @extend_schema(request=AssessmentWriteSerializer, responses={201: AssessmentSerializer})
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        data = AssessmentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields.setdefault("categories", [])
+        assessment = services.assessment_record(actor=request.user, household=self.get_object(), **fields)
+        return Response(AssessmentSerializer(assessment).data, status=201)
 
     def get_queryset(self):
         qs = selectors.households_for(self.request.user, self.scope_action(self.request)).order_by("-id")

@@ -142,3 +142,24 @@ def test_api_alert_close(tree, client, officer):
     assert response.status_code == 400
     response = client.post(reverse("api:relief-alert-close", args=[alert.pk]), {"resolution": "已处理"})
     assert response.status_code == 200 and response.json()["resolution"] == "已处理"
+
+
+def test_api_create_household_and_assess(tree, client, officer):
+    from boai.people.tests.factories import resident_id
+
+    response = client.post(reverse("api:relief-household-list"), {
+        "org": tree.unit_a.pk, "head": {"name": "赵六", "id_number": resident_id()}, "categories": ["dibao"],
+        "monthly_income": "1500", "address": "人民路3号"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["address"] == "人民路****" and body["head_name"] == "赵六"
+    response = client.post(reverse("api:relief-household-list"), {
+        "org": tree.unit_b.pk, "head": {"name": "钱七", "id_number": resident_id()}}, content_type="application/json")
+    assert response.status_code == 400
+    url = reverse("api:relief-household-assess", args=[body["id"]])
+    response = client.post(url, {"monthly_income": "100", "risk_level": "urgent", "categories": ["dibao"]},
+                           content_type="application/json")
+    assert response.status_code == 201 and response.json()["sudden_change"] is True
+    assert Alert.objects.filter(household_id=body["id"], resolved_at__isnull=True).count() == 1
+    response = client.post(url, {"monthly_income": "-1", "risk_level": "nope"}, content_type="application/json")
+    assert response.status_code == 400
