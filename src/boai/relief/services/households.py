@@ -600,12 +600,16 @@ def reviews_overdue(*, on: dt.date | None = None, limit: int = 5000) -> int:
     (idempotent: a household with an open one is skipped); one notification per unit per run."""
     from collections import defaultdict
 
+    from django.db.models import Exists, OuterRef
+
     from boai.core.notifications import notify
     from boai.wishes.notices import unit_staff
 
     on = on or timezone.localdate()
+    open_alert = Alert.objects.filter(household=OuterRef("pk"), kind=AlertKind.REVIEW_OVERDUE,
+                                      resolved_at__isnull=True)
     due = (Household.objects.filter(status=HouseholdStatus.ACTIVE, review_due__lt=on)
-           .exclude(alerts__kind=AlertKind.REVIEW_OVERDUE, alerts__resolved_at__isnull=True)
+           .exclude(Exists(open_alert))
            .order_by("review_due", "id").only("id", "number", "org_id", "review_due")[:limit])
     raised: dict[int, list[str]] = defaultdict(list)
     for household in due:

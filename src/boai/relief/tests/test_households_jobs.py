@@ -38,6 +38,18 @@ def test_reviews_overdue_job_is_idempotent_and_notifies_once(tree):
     assert Notification.objects.filter(recipient=operator).count() == 1
 
 
+def test_reviews_overdue_is_not_fooled_by_other_alerts(tree):
+    """A closed overdue alert plus an open alert of another kind: the household is still due."""
+    from boai.relief.services.households import reviews_overdue
+    from boai.relief.tests.factories_households import make_alert
+
+    household = make_household(tree.unit_a, review_due=timezone.localdate() - dt.timedelta(days=1))
+    make_alert(tree.unit_a, household=household, kind=AlertKind.REVIEW_OVERDUE, resolved_at=timezone.now())
+    make_alert(tree.unit_a, household=household, kind=AlertKind.SUDDEN_CHANGE)
+    assert reviews_overdue() == 1
+    assert reviews_overdue() == 0
+
+
 def _xlsx(rows):
     from openpyxl import Workbook
 

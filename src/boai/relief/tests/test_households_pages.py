@@ -163,3 +163,29 @@ def test_api_create_household_and_assess(tree, client, officer):
     assert Alert.objects.filter(household_id=body["id"], resolved_at__isnull=True).count() == 1
     response = client.post(url, {"monthly_income": "-1", "risk_level": "nope"}, content_type="application/json")
     assert response.status_code == 400
+
+
+def test_detail_query_count_does_not_grow_with_visits_and_members(tree, client, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from boai.relief.models import VisitPhoto
+    from boai.relief.tests.factories_households import make_visit
+
+    def fill(household, n):
+        for _ in range(n):
+            visit = make_visit(tree.unit_a, household=household)
+            for _ in range(2):
+                photo = VisitPhoto(visit=visit, sha256="0" * 64)
+                photo.image.save("p.jpg", image_upload("p.jpg", fmt="JPEG"), save=True)
+            make_alert(tree.unit_a, household=household, kind="follow_up", resolved_at=timezone.now())
+
+    small, big = make_household(tree.unit_a, members=1), make_household(tree.unit_a, members=4)
+    fill(small, 1)
+    fill(big, 4)
+    counts = []
+    for household in (small, big):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(household.get_absolute_url()).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
