@@ -304,3 +304,8 @@ BOAI_RELIEF_MEDICAL_RATIO = env_str("BOAI_RELIEF_MEDICAL_RATIO", "0.5")  # sugge
 # relief: apps (docs/relief-applications.md)
 BOAI_RELIEF_ACK_LINK_HOURS = env_int("BOAI_RELIEF_ACK_LINK_HOURS", 72)  # a household's signing link works this long
 BOAI_RELIEF_ACK_MAX_MB = env_int("BOAI_RELIEF_ACK_MAX_MB", 5)  # largest signature image or handover photo
+# relief: hh (households and dynamic monitoring, docs/relief-households.md)
+BOAI_RELIEF_REVIEW_DAYS = env_int("BOAI_RELIEF_REVIEW_DAYS", 180)  # default interval to a household's next review
+BOAI_RELIEF_PHOTO_MAX_MB = env_int("BOAI_RELIEF_PHOTO_MAX_MB", 5)  # per home-visit photo
+BOAI_RELIEF_PHOTOS_PER_VISIT = env_int("BOAI_RELIEF_PHOTOS_PER_VISIT", 9)
+BOAI_RELIEF_INCOME_DROP_PCT = env_int("BOAI_RELIEF_INCOME_DROP_PCT", 30)  # an income drop this large is sudden

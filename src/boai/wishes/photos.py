@@ -20,11 +20,12 @@ MAX_SIDE = 1600
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 
 
-def clean_photo(upload, *, field: str = "photo") -> ContentFile | None:
-    """A JPEG ContentFile from an uploaded image, or a ValidationError on `field`; None for no upload."""
+def clean_photo(upload, *, field: str = "photo", max_mb: int | None = None) -> ContentFile | None:
+    """A JPEG ContentFile from an uploaded image, or a ValidationError on `field`; None for no upload.
+    `max_mb` overrides the micro-wish limit (other modules have their own setting)."""
     if not upload:
         return None
-    limit = conf.photo_max_mb()
+    limit = max_mb if max_mb is not None else conf.photo_max_mb()
     if upload.size > limit * 1024 * 1024:
         raise ValidationError({field: _("The photo is larger than %(max)d MB.") % {"max": limit}})
     try:

@@ -48,7 +48,7 @@ class Relation(models.TextChoices):
     HEAD = "head", _("Head of household")
     SPOUSE = "spouse", _("Spouse")
     CHILD = "child", pgettext_lazy("household relation", "Child")
-    PARENT = "parent", _("Parent")
+    PARENT = "parent", pgettext_lazy("household relation", "Parent")
     GRANDCHILD = "grandchild", _("Grandchild")
     SIBLING = "sibling", _("Sibling")
     OTHER = "other", pgettext_lazy("household relation", "Other")
