@@ -49,3 +49,25 @@ def test_window_rule_and_cancelled_records(tree):
     assert len(duplicate_check(relief_type=rt, person_ids=[household.head_id], viewer_path="").grants) == 1
     other_type = make_relief_type(tree.city)
     assert not duplicate_check(relief_type=other_type, person_ids=[household.head_id], viewer_path="").found
+
+
+def test_compiled_once_per_shape_gives_the_querysets_rows(tree):
+    """The reused SQL answers exactly what the queryset would, for each shape (people, exclusion)."""
+    from boai.relief.selectors import dedupe
+
+    rt = make_relief_type(tree.city, repeat_window_days=365)
+    household = make_household(tree.unit_a, members=3)
+    members = [m.person for m in household.members.select_related("person").order_by("person_id")]
+    people = [p.pk for p in members]
+    app = make_application(household, rt)
+    today = timezone.localdate()
+    for n, person in enumerate(members):
+        make_record(person, rt, tree.unit_a, granted_on=today - dt.timedelta(days=n * 10), application=app)
+    make_record(members[0], rt, tree.unit_b, granted_on=today - dt.timedelta(days=3))
+    since = today - dt.timedelta(days=365)
+    for size in (1, 2, 3):
+        for exclude in (None, app.pk):
+            for _ in range(2):  # compiled, then reused
+                got = dedupe._prior_records(rt.pk, people[:size], since, today, exclude)
+                want = list(dedupe._records_queryset(rt.pk, people[:size], since, today, exclude))
+                assert got == want and want
