@@ -3,7 +3,8 @@ pages; every write goes through the services (their ValidationErrors become 400 
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -40,6 +41,7 @@ class ReliefTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedOrgField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         from boai.orgs.models import Org
@@ -47,6 +49,7 @@ class ScopedOrgField(serializers.PrimaryKeyRelatedField):
         return Org.objects.restrict(self.context["request"].user, "view")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class FundField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         from boai.donations.models import Fund
@@ -138,16 +141,19 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return Household.objects.restrict(self.context["request"].user, "view")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ReliefTypeField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return selectors.types_visible(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class PersonField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         from boai.people.models import Person
@@ -174,7 +180,7 @@ class ApproveSerializer(NoteSerializer):
     acknowledge_duplicates = serializers.BooleanField(required=False, default=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ApplicationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
@@ -258,10 +264,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def approve(self, request, pk=None):
         return self._act(services.application_approve, ApproveSerializer)
 
-    @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=ApplicationReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._act(services.application_reject, ReasonSerializer)
+        return self._act(services.application_reject, ApplicationReasonSerializer)
 
     @extend_schema(request=OptionalReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])

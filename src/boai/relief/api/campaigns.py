@@ -14,7 +14,7 @@ from boai.relief.selectors import campaigns as selectors
 from boai.relief.services import campaigns as services
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class ReliefCampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "org", "name", "holiday", "year", "starts_on", "ends_on", "relief_type", "standard_amount",
@@ -33,7 +33,7 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressSerializer(serializers.Serializer):
+class ReliefCampaignProgressSerializer(serializers.Serializer):
     org = serializers.IntegerField(source="org.pk")
     org_name = serializers.CharField(source="org.name")
     quota = serializers.IntegerField()
@@ -53,7 +53,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     """Campaigns the caller works on (organised in, or with a quota for, their subtree)."""
 
     model = Campaign
-    serializer_class = CampaignSerializer
+    serializer_class = ReliefCampaignSerializer
     filterset_fields = ["status", "holiday", "year"]
     search_fields = ["name"]
     action_permissions = {"build": "add", "raise_applications": "add", "approve": "approve"}
@@ -62,10 +62,11 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return selectors.visible_campaigns(self.request.user, self.scope_action(self.request)).order_by(
             "-starts_on", "-id")
 
-    @extend_schema(responses=ProgressSerializer(many=True))
+    @extend_schema(responses=ReliefCampaignProgressSerializer(many=True))
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
-        return Response(ProgressSerializer(selectors.progress(self.get_object(), request.user), many=True).data)
+        rows = selectors.progress(self.get_object(), request.user)
+        return Response(ReliefCampaignProgressSerializer(rows, many=True).data)
 
     @extend_schema(responses=EntrySerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -4,7 +4,8 @@ ID numbers, mobiles and addresses are always masked."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -31,7 +32,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class HouseholdMemberSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
     id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
     mobile = serializers.CharField(source="person.mobile_masked", read_only=True)
@@ -66,6 +67,7 @@ class VisitSerializer(serializers.ModelSerializer):
                 for p in visit.photos.all()]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedUnitField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         from boai.orgs.models import Org
@@ -136,10 +138,10 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         term = self.request.query_params.get("search", "") if self.action == "list" else ""
         return selectors.search(qs, term[:100]) if term else qs
 
-    @extend_schema(responses=MemberSerializer(many=True))
+    @extend_schema(responses=HouseholdMemberSerializer(many=True))
     @action(detail=True, methods=["get"])
     def members(self, request, pk=None):
-        return Response(MemberSerializer(selectors.members(self.get_object()), many=True).data)
+        return Response(HouseholdMemberSerializer(selectors.members(self.get_object()), many=True).data)
 
     @extend_schema(responses=AssessmentSerializer(many=True))
     @action(detail=True, methods=["get"])

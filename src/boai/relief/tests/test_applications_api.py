@@ -45,7 +45,7 @@ def test_the_flow_through_the_api(tree):
     approved = _client(staff.approver).post(f"{base}{pk}/approve/", {}, format="json")
     assert approved.status_code == 200 and approved.json()["amount_approved"] == "450.00"
     again = _client(staff.city).post(f"{base}{pk}/approve/", {}, format="json")
-    assert again.status_code == 400 and "cannot be approved" in str(again.json())
+    assert again.status_code == 400 and "不能审批" in str(again.json())
     paid = reviewer.post(f"{base}{pk}/disburse/", {"method": "bank", "amount": "450.00",
                                                   "paid_on": timezone.localdate().isoformat(),
                                                   "bank_account": "6222021234567890", "bank_reference": "TX9"},

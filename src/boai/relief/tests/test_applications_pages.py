@@ -86,7 +86,7 @@ def test_the_raiser_is_told_they_cannot_approve(tree, staff, rt, client):
     login(client, staff.reviewer)
     assert app.number not in client.get(reverse("relief:application-inbox") + "?box=approve").content.decode()
     page = client.post(reverse("relief:application-approve", args=[app.pk]), {})
-    assert page.status_code == 200 and "You raised this application" in page.content.decode()
+    assert page.status_code == 200 and "这份申请是您提交的" in page.content.decode()
     app.refresh_from_db()
     assert app.status == ApplicationStatus.REVIEWED
 
@@ -125,7 +125,7 @@ def test_the_signing_link_page(tree, staff, rt, client):
     client.logout()
     page = client.get(link)
     assert page.status_code == 200 and 'data-testid="signature-pad"' in page.content.decode()
-    assert "Sign in the box" in client.post(link, {}).content.decode()
+    assert "请在框内签名或上传照片" in client.post(link, {}).content.decode()
     data_url = "data:image/png;base64," + base64.b64encode(png_upload().read()).decode()
     assert 'data-testid="signed"' in client.post(link, {"signature": data_url}).content.decode()
     assert 'data-testid="sign-error"' in client.get(link).content.decode()
