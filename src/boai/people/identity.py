@@ -190,13 +190,14 @@ CHECKS = {
 }
 
 
-def check_id(id_type: str, raw: str) -> IdInfo:
-    """Normalise and validate a number of the given type; ValidationError with a precise message."""
+def check_id(id_type: str, raw: str, *, normalised: bool = False) -> IdInfo:
+    """Normalise and validate a number of the given type; ValidationError with a precise message.
+    `normalised`: `raw` already went through `normalise_id_number` (an import's column parser)."""
     try:
         check = CHECKS[IdType(id_type)]
     except ValueError:
         raise _error(_("Unknown ID type."), "id_type") from None
-    number = normalise_id_number(raw)
+    number = raw if normalised else normalise_id_number(raw)
     if not number:
         raise _error(_("Enter the ID number."), "required")
     return check(number)
