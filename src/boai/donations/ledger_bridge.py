@@ -39,14 +39,15 @@ def enabled() -> bool:
 
 
 def append(*, event_type: str, payload: dict[str, Any], parents: Sequence[tuple[int, Decimal | None]] = (),
-           actor: Any = None) -> int | None:
-    """Queue one event; `parents` are (entry number, amount drawn or None). Returns the entry number."""
+           actor: Any = None, audit: bool = True) -> int | None:
+    """Queue one event; `parents` are (entry number, amount drawn or None). Returns the entry number.
+    `audit=False` when the caller's audit record of the same write names the entry (`ledger_append`)."""
     if not enabled() or any(entry is None for entry, _amount in parents):
         return None  # the log is off, or the sources are not on it (data loaded from before the log)
     links = [From(PendingEntry(pk=entry), amount=None if amount is None else yuan_text(amount))
              for entry, amount in parents]
     clean = {k: v for k, v in payload.items() if v not in (None, "", [])}
-    return ledger_append(event_type=event_type, payload=clean, parents=links, actor=actor).pk
+    return ledger_append(event_type=event_type, payload=clean, parents=links, actor=actor, audit=audit).pk
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -67,11 +68,14 @@ class _Ref:
 
 
 def ledger_append(*, event_type: str, payload: dict[str, Any], parents: Sequence[Any] = (),
-                  actor: Any = None) -> PendingEntry:
+                  actor: Any = None, audit: bool = True) -> PendingEntry:
     """Queue one event for the log, inside the caller's transaction (call it from a service).
 
     Raises ValidationError (nothing written) when the event breaks the schema, carries personal
     data, or breaks a flow rule. Returns the pending entry; its `id` is the entry number to keep.
+    `audit=False` is for a service whose own audit record of the same transaction names the entry
+    number (a gift's `ledger_entry`): one record per business write, and the audit chain's lock is
+    taken once, as late as possible.
     """
     payload = dict(payload)
     redraw_refs = payload.pop("redraws", None) or ()
@@ -88,23 +92,26 @@ def ledger_append(*, event_type: str, payload: dict[str, Any], parents: Sequence
         entry = _store_entry(event_type, fields, links, state, states, actor)
         _store_state(entry, event_type, fields, state, states)
         _store_draws(entry, event_type, links, state, states, old_target_draws)
-        audit_record(actor=actor, action="ledger.entry.append", object_type="ledger.pendingentry",
-                     object_id=str(entry.pk), object_repr=f"{event_type} #{entry.pk}",
-                     after={"type": event_type, "parents": [r.entry_id for r in links],
-                            "amount": fields.get("amount")})
+        if audit:
+            audit_record(actor=actor, action="ledger.entry.append", object_type="ledger.pendingentry",
+                         object_id=str(entry.pk), object_repr=f"{event_type} #{entry.pk}",
+                         after={"type": event_type, "parents": [r.entry_id for r in links],
+                                "amount": fields.get("amount")})
         _schedule_integration()
     return entry
 
 
 def _resolve(refs: Sequence[Any], name: str) -> list[_Ref]:
     """Parent references → entry ids (and leaf indices where the parent already has one)."""
+    if not refs:
+        return []
     items = [r if isinstance(r, From) else From(r) for r in refs]
     if len(items) > events.MAX_PARENTS:
         raise ValidationError({name: _("At most %(max)s parents.") % {"max": events.MAX_PARENTS}})
     indices = [i.parent for i in items if isinstance(i.parent, int) and not isinstance(i.parent, bool)]
     entry_ids = [i.parent.pk for i in items if isinstance(i.parent, PendingEntry)]
-    by_index = dict(Leaf.objects.filter(index__in=indices).values_list("index", "entry_id"))
-    by_entry = dict(Leaf.objects.filter(entry_id__in=entry_ids).values_list("entry_id", "index"))
+    by_index = dict(Leaf.objects.filter(index__in=indices).values_list("index", "entry_id")) if indices else {}
+    by_entry = dict(Leaf.objects.filter(entry_id__in=entry_ids).values_list("entry_id", "index")) if entry_ids else {}
     out = []
     for item in items:
         if isinstance(item.parent, PendingEntry) and item.parent.pk:
@@ -133,6 +140,8 @@ def _lock_states(links: list[_Ref], redraws: list[_Ref], event_type: str) -> dic
         # a leaf's parents never change (corrections re-state the same ones), so reading them unlocked is safe
         target = EntryState.objects.filter(entry_id=links[0].entry_id).first()
         ids |= {key for key, _a, _q in (target.draws if target else [])}
+    if not ids:
+        return {}
     rows = EntryState.objects.select_for_update().filter(entry_id__in=sorted(ids)).order_by("entry_id")
     return {row.entry_id: row for row in rows}
 
@@ -218,16 +227,26 @@ def _schedule_integration() -> None:
     transaction.on_commit(_integrate_after_commit, robust=True)
 
 
+INTEGRATION_QUEUED_KEY = "boai:ledger:integration-queued"
+INTEGRATION_QUEUED_SECONDS = 30  # if a queued task is lost, the next append after this queues another
+
+
 def _integrate_after_commit() -> None:
-    """Inline under SQLite or without a broker; otherwise a Celery task (the integrator lock makes
-    a burst of these cheap: all but one return at once)."""
+    """Inline under SQLite or without a broker; otherwise a Celery task, queued only if none is waiting.
+
+    A burst of appends (a giving day's notifications) queues one task, not one per append: the flag
+    is set atomically (SET NX in the shared cache) and the task clears it *before* it reads the
+    queue, so an entry whose commit found the flag set is committed before that read and is
+    integrated by it. (The periodic checkpoint job integrates whatever is left in any case.)
+    """
     from boai.config.celery import app
     from boai.ledger.tasks import integrate_log
 
     if connection.vendor == "sqlite" or app.conf.task_always_eager:
         ledger_integrate()
         return
-    integrate_log.delay()
+    if cache.add(INTEGRATION_QUEUED_KEY, 1, timeout=INTEGRATION_QUEUED_SECONDS):
+        integrate_log.delay()
 
 
 # --- integrate --------------------------------------------------------------------------------------

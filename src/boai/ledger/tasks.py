@@ -8,10 +8,14 @@ from boai.core.periodic import periodic
 from boai.ledger import params
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def integrate_log() -> int:
-    from boai.ledger.services import ledger_integrate
+    """Queued after commits that appended (at most one waiting at a time: see `_integrate_after_commit`)."""
+    from django.core.cache import cache
 
+    from boai.ledger.services import INTEGRATION_QUEUED_KEY, ledger_integrate
+
+    cache.delete(INTEGRATION_QUEUED_KEY)  # before reading the queue: a later append queues a new task
     return ledger_integrate().integrated
 
 

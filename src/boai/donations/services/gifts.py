@@ -216,8 +216,9 @@ def gift_receive(*, actor, data: GiftData) -> Gift:
         lot = _new_lot(gift) if gift.kind == GiftKind.MONEY else None
         if lot is not None:  # the account row is locked before the log's and the audit's serialising locks
             _post_money(gift)
-        # From the log append on, the transaction holds the audit chain's lock: only one statement follows.
-        entry = ledger_bridge.append(event_type=ledger_bridge.GIFT, actor=actor,
+        # The gift's audit record names its log entry (`ledger_entry` in the snapshot), so the append writes
+        # none of its own; the audit chain's lock is taken last, by that one record, just before commit.
+        entry = ledger_bridge.append(event_type=ledger_bridge.GIFT, actor=actor, audit=False,
                                      payload=gift_payload(gift, commitment.commitment if commitment else None))
         if entry is not None:
             gift.ledger_entry = entry

@@ -201,3 +201,35 @@ def test_integrator_signs_after_a_batch_at_most_every_interval(settings):
     settings.BOAI_LOG_CHECKPOINT_SECONDS = 1
     assert checkpoint_due(timezone.now() + timedelta(seconds=2))  # checkpoints are append-only: move the clock
     assert not checkpoint_due(timezone.now())
+
+
+def test_an_append_audited_by_its_caller_writes_no_record_of_its_own():
+    entry = ledger_append(event_type=events.GIFT, payload={"amount": "5.00", "fund": "基金", "donor_kind": "anonymous"},
+                          audit=False)
+    assert QueuedEntry.objects.filter(entry_id=entry.pk).exists()
+    assert not AuditEntry.objects.filter(action="ledger.entry.append").exists()
+
+
+def test_a_burst_of_appends_queues_one_integration_task(monkeypatch):
+    """With a broker, commits that append queue the integrator once until it starts; it then re-arms."""
+    from django.core.cache import cache
+
+    from boai.config.celery import app
+    from boai.ledger import services, tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.integrate_log, "delay", lambda: queued.append(1))
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(services, "connection", type("PG", (), {"vendor": "postgresql"})())
+    cache.delete(services.INTEGRATION_QUEUED_KEY)
+    for _ in range(5):
+        services._integrate_after_commit()
+    assert queued == [1]
+    monkeypatch.undo()
+    gift("7.00")
+    assert tasks.integrate_log() == 1  # the task clears the flag before it reads the queue
+    monkeypatch.setattr(tasks.integrate_log, "delay", lambda: queued.append(1))
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(services, "connection", type("PG", (), {"vendor": "postgresql"})())
+    services._integrate_after_commit()
+    assert queued == [1, 1]
