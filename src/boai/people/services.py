@@ -164,8 +164,8 @@ def find_duplicates(rows: Sequence[PersonRow], *, actor, chunk: int = 900,
                     row_number: Callable[[int], int] = lambda i: i + 1) -> dict[int, str]:
     """{row index: reason} for rows whose number repeats an earlier row or a registered person.
 
-    One query per `chunk` distinct numbers, through the blind index. `row_number` turns an index into
-    the number the user sees (the spreadsheet row for an import).
+    Through the blind index (`_registered`). `row_number` turns an index into the number the user sees
+    (the spreadsheet row for an import).
     """
     reasons: dict[int, str] = {}
     first_seen: dict[tuple[str, str], int] = {}
@@ -178,17 +178,30 @@ def find_duplicates(rows: Sequence[PersonRow], *, actor, chunk: int = 900,
             reasons[i] = _("Same ID number as row %(row)d.") % {"row": row_number(first_seen[key])}
         else:
             first_seen[key] = i
-    keys = list(first_seen)
-    chunk = chunk if connection.vendor != "postgresql" else 10 * chunk  # no 999-parameter habit there
-    for start in range(0, len(keys), chunk):
-        part = keys[start:start + chunk]
-        found = Person.objects.filter(id_blind__in=[b for b, _t in part]).select_related("org").only(
-            "name", "id_type", "id_blind", "id_number_masked", "org__name", "org__path")
-        for existing in found:
-            index = first_seen.get((existing.id_blind, existing.id_type))
-            if index is not None:
-                reasons[index] = duplicate_reason(existing, actor)
+    for existing in _registered([b for b, _t in first_seen], chunk):
+        index = first_seen.get((existing.id_blind, existing.id_type))
+        if index is not None:
+            reasons[index] = duplicate_reason(existing, actor)
     return reasons
+
+
+def _registered(blinds: list[str], chunk: int) -> list[Person]:
+    """The registered people whose ID blind index is one of `blinds`. PostgreSQL: one query with a single
+    array parameter finds the (usually few) matches among any number of rows, then only those are loaded;
+    elsewhere, IN lists of `chunk` values (SQLite's parameter limit)."""
+    people = Person.objects.select_related("org").only("name", "id_type", "id_blind", "id_number_masked",
+                                                       "org__name", "org__path")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {Person._meta.db_table} WHERE id_blind = ANY(%s)",  # noqa: S608 # nosec B608
+                           [blinds])
+            keys, lookup = [pk for (pk,) in cursor.fetchall()], "pk__in"
+    else:
+        keys, lookup = blinds, "id_blind__in"
+    found: list[Person] = []
+    for start in range(0, len(keys), chunk):
+        found.extend(people.filter(**{lookup: keys[start:start + chunk]}))
+    return found
 
 
 def _check_unique(row: PersonRow, *, actor, exclude_pk: int | None = None) -> None:
