@@ -11,6 +11,7 @@ extends the previous signed one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -83,21 +84,26 @@ def ledger_append(*, event_type: str, payload: dict[str, Any], parents: Sequence
         raise ValidationError({"redraws": _("Only a correction re-states draws.")})
     fields = events.normalise_fields(event_type, payload)
     links, redraws = _resolve(parents, "parents"), _resolve(redraw_refs, "redraws")
-    with transaction.atomic():
+    # With parents, their states are locked and the flow rules read them: a savepoint, so that a refused
+    # rule leaves the caller's transaction usable. Without (a gift), the rules read nothing and refuse
+    # before anything is written, so the writes need no savepoint of their own (two round trips less
+    # on the intake path).
+    with transaction.atomic() if links or redraws else contextlib.nullcontext():
         states = _lock_states(links, redraws, event_type)
         old_target_draws = states[links[0].entry_id].draws if event_type == events.CORRECTION and \
             links[0].entry_id in states else []
         state = flow.apply(event_type, fields, [_link(r) for r in links], [_link(r) for r in redraws],
                            states.get, make=EntryState)
-        entry = _store_entry(event_type, fields, links, state, states, actor)
-        _store_state(entry, event_type, fields, state, states)
-        _store_draws(entry, event_type, links, state, states, old_target_draws)
-        if audit:
-            audit_record(actor=actor, action="ledger.entry.append", object_type="ledger.pendingentry",
-                         object_id=str(entry.pk), object_repr=f"{event_type} #{entry.pk}",
-                         after={"type": event_type, "parents": [r.entry_id for r in links],
-                                "amount": fields.get("amount")})
-        _schedule_integration()
+        with transaction.atomic(savepoint=False):
+            entry = _store_entry(event_type, fields, links, state, states, actor)
+            _store_parent_states(states)
+            _store_draws(entry, event_type, links, state, states, old_target_draws)
+            if audit:
+                audit_record(actor=actor, action="ledger.entry.append", object_type="ledger.pendingentry",
+                             object_id=str(entry.pk), object_repr=f"{event_type} #{entry.pk}",
+                             after={"type": event_type, "parents": [r.entry_id for r in links],
+                                    "amount": fields.get("amount")})
+            _schedule_integration()
     return entry
 
 
@@ -167,15 +173,42 @@ def _pending_links(links: list[_Ref], state: EntryState, states: dict, event_typ
 
 
 def _store_entry(event_type, fields, links, state, states, actor) -> PendingEntry:
+    """The entry, its place in the integrator's queue and its flow state."""
     now = timezone.now()
     packed = _pending_links(links, state, states, event_type)
     ts = events.utc_timestamp(now)
     entry = PendingEntry(created_at=now, event_type=event_type, fields={**fields, "ts": ts}, links=packed,
                          actor_id=getattr(actor, "pk", None))
     entry.data = events.build_data(event_type, entry.fields, packed)
+    state.stage, state.label, state.source = flow_node(event_type, fields)
+    if connection.vendor == "postgresql":
+        entry.pk = state.entry_id = _insert_entry_pg(entry, state)
+        return entry
     entry.save(force_insert=True)
     QueuedEntry.objects.create(entry_id=entry.pk)
+    state.entry_id = entry.pk
+    state.save(force_insert=True)
     return entry
+
+
+def _db_values(obj, fields) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def _insert_entry_pg(entry: PendingEntry, state: EntryState) -> int:
+    """PostgreSQL: the three rows in one statement (the intake path appends one per gift)."""
+    entry_fields = [f for f in PendingEntry._meta.concrete_fields if not f.primary_key]
+    state_fields = [f for f in EntryState._meta.concrete_fields if not f.primary_key]
+    entry_cols = ", ".join(f.column for f in entry_fields)
+    state_cols = ", ".join(f.column for f in state_fields)
+    sql = (f"WITH e AS (INSERT INTO {PendingEntry._meta.db_table} ({entry_cols}) "  # noqa: S608 # nosec B608 - model names
+           f"VALUES ({', '.join(['%s'] * len(entry_fields))}) RETURNING id), "
+           f"q AS (INSERT INTO {QueuedEntry._meta.db_table} (entry_id) SELECT id FROM e) "
+           f"INSERT INTO {EntryState._meta.db_table} (entry_id, {state_cols}) "
+           f"SELECT e.id, {', '.join(['%s'] * len(state_fields))} FROM e RETURNING entry_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_db_values(entry, entry_fields), *_db_values(state, state_fields)])
+        return cursor.fetchone()[0]
 
 
 def flow_node(event_type: str, fields: dict[str, Any]) -> tuple[str, str, str]:
@@ -192,10 +225,7 @@ def flow_node(event_type: str, fields: dict[str, Any]) -> tuple[str, str, str]:
     return stage, label or "", fields.get("donor_kind", "") if event_type == events.GIFT else ""
 
 
-def _store_state(entry: PendingEntry, event_type: str, fields, state: EntryState, states: dict) -> None:
-    state.entry_id = entry.pk
-    state.stage, state.label, state.source = flow_node(event_type, fields)
-    state.save(force_insert=True)
+def _store_parent_states(states: dict) -> None:
     if states:
         EntryState.objects.bulk_update(list(states.values()), ["amount", "quantity", "drawn_amount",
                                                               "drawn_quantity", "voided", "draws_json"])

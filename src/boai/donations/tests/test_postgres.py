@@ -133,9 +133,9 @@ def test_concurrent_spending_of_one_fund_never_overspends(tree):
         except ValidationError:
             return "refused"
 
-    available = Account.objects.get(project=projects[0]).balance
+    available = Account.objects.get(project=projects[0]).balance  # which allocations won varies: 100 to 1000
     with ThreadPoolExecutor(max_workers=12) as pool:
-        spent = Counter(pool.map(spend, range(60)))
+        spent = Counter(pool.map(spend, range(int(available // 9) + 6)))  # always more attempts than money
     assert spent["ok"] == int(available // 9)
     assert Account.objects.get(project=projects[0]).balance == available - 9 * spent["ok"] >= 0
     assert Spending.objects.filter(status=SpendingStatus.PAID).count() == spent["ok"]
