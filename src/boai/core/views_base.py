@@ -7,9 +7,12 @@ the user's subtree is a 404 exactly like a missing one.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -198,6 +201,45 @@ class ScopedObjectMixin(ScopedMixin):
         ctx = super().get_context_data(**kwargs)
         ctx["object"] = self.get_object()
         return ctx
+
+
+class ObjectActionPage(ScopedObjectMixin, ServiceFormPage):
+    """One service call on one object in scope: a confirmation page (or a small form) for a step such
+    as approve, reject, withdraw or close. GET shows it; a valid POST calls
+    ``service(actor=user, <object_kwarg>=the object, **form.cleaned_data)``, shows
+    ``success_message`` and goes back to the object's page; the service's ValidationErrors are
+    shown on the form. The object comes through restrict() (404 outside the user's scope).
+
+    A page declares ``model``, ``action`` or ``permission``, ``form_class`` (none: a bare
+    confirmation), ``title``, ``submit_label``, ``success_message``, ``service`` and
+    ``object_kwarg``; it overrides ``perform`` only when the call needs more than that.
+    """
+
+    form_class = forms.Form
+    submit_label = None
+    service: Callable | None = None  # a plain function: not bound as a method (see get_service)
+    object_kwarg = "obj"
+
+    def get_service(self) -> Callable:
+        func = inspect.getattr_static(type(self), "service")
+        func = func.__func__ if isinstance(func, staticmethod) else func
+        if func is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs `service` or its own `perform`")
+        return func
+
+    def service_kwargs(self, form) -> dict:
+        return dict(form.cleaned_data)
+
+    def perform(self, form) -> Any:
+        return self.get_service()(actor=self.request.user, **{self.object_kwarg: self.get_object()},
+                                  **self.service_kwargs(form))
+
+    def get_success_url(self) -> str:
+        return self.get_object().get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("submit_label", self.submit_label)
+        return super().get_context_data(**kwargs)
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:

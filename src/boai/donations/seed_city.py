@@ -17,15 +17,14 @@ import datetime as dt
 import secrets
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Max
 
 from boai.core.audit import audit_record
-from boai.core.seeding import SeedContext
+from boai.core.seeding import SeedContext, copy_rows, next_id, reset_sequences
 from boai.donations import services
 from boai.donations.models import (
     Account,
@@ -229,39 +228,6 @@ def _generate(ctx: SeedContext, plan: Plan) -> Columns:
 CHANNELS = ("wechat", "alipay", "cash", "bank")
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
-    n = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608 - fixed names
-                for row in rows:
-                    copy.write_row(row)
-                    n += 1
-            return n
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 # nosec B608 - fixed names
-        batch = []
-        for row in rows:
-            batch.append([_sqlite(v) for v in row])
-            if len(batch) == 5000:
-                cursor.executemany(sql, batch)
-                n, batch = n + len(batch), []
-        cursor.executemany(sql, batch)
-        return n + len(batch)
-
-
-def _sqlite(value):
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _next_id(model) -> int:
-    return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-
-
 def _when(ts: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(ts, tz=dt.UTC)
 
@@ -337,28 +303,28 @@ def _certificate_rows(cols: Columns, plan: Plan, ids: Ids) -> Iterator[tuple]:
 
 
 def _load_gifts(ctx: SeedContext, cols: Columns, plan: Plan) -> Ids:
-    ids = Ids(gift=_next_id(Gift), lot=_next_id(Lot), txn=_next_id(JournalTxn))
+    ids = Ids(gift=next_id(Gift), lot=next_id(Lot), txn=next_id(JournalTxn))
     _plan_pools(cols, ids)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")  # journal triggers off for the load
-        n = _copy(Gift._meta.db_table, GIFT_COLUMNS, _gift_rows(cols, plan, ids.gift))
+        n = copy_rows(Gift, GIFT_COLUMNS, _gift_rows(cols, plan, ids.gift))
         ctx.out(f"  gifts: {n}")
-        _copy(Lot._meta.db_table, ("id", "account_id", "source", "restricted_project_id", "restricted_purpose",
-                                   "created_at", "amount", "remaining", "ledger_entry", "gift_id"),
-              ((lid, acc, "pool", proj or None, "", dt.datetime(year, 12, 1, tzinfo=CHINA), _yuan(fen), _yuan(fen),
-                None, None) for (fund, proj, year), (lid, fen) in ((k, v) for k, v in ids.pools.items())
-               for acc in (plan.accounts[fund],)))
-        _copy(Lot._meta.db_table, ("id", "account_id", "source", "restricted_project_id", "restricted_purpose",
-                                   "gift_id", "allocation_id", "amount", "remaining", "pooled_into_id",
-                                   "pooled_amount", "created_at"), _lot_rows(cols, plan, ids))
-        _copy(JournalTxn._meta.db_table, ("id", "org_id", "kind", "created_at"), _txn_rows(cols, ids))
-        _copy(JournalLine._meta.db_table, ("txn_id", "account_id", "amount"), _line_rows(cols, plan, ids))
-        _copy(Certificate._meta.db_table, ("gift_id", "token", "holder", "opening", "commitment", "issued_at"),
-              _certificate_rows(cols, plan, ids))
+        copy_rows(Lot, ("id", "account_id", "source", "restricted_project_id", "restricted_purpose",
+                        "created_at", "amount", "remaining", "ledger_entry", "gift_id"),
+                  ((lid, acc, "pool", proj or None, "", dt.datetime(year, 12, 1, tzinfo=CHINA), _yuan(fen), _yuan(fen),
+                    None, None) for (fund, proj, year), (lid, fen) in ((k, v) for k, v in ids.pools.items())
+                   for acc in (plan.accounts[fund],)))
+        copy_rows(Lot, ("id", "account_id", "source", "restricted_project_id", "restricted_purpose",
+                        "gift_id", "allocation_id", "amount", "remaining", "pooled_into_id",
+                        "pooled_amount", "created_at"), _lot_rows(cols, plan, ids))
+        copy_rows(JournalTxn, ("id", "org_id", "kind", "created_at"), _txn_rows(cols, ids))
+        copy_rows(JournalLine, ("txn_id", "account_id", "amount"), _line_rows(cols, plan, ids))
+        copy_rows(Certificate, ("gift_id", "token", "holder", "opening", "commitment", "issued_at"),
+                  _certificate_rows(cols, plan, ids))
         _set_balances()
-    _reset_sequences()
+    reset_sequences(Gift, Lot, JournalTxn, JournalLine, Certificate)
     return ids
 
 
@@ -366,16 +332,6 @@ def _set_balances() -> None:
     with connection.cursor() as cursor:
         cursor.execute("""UPDATE donations_account SET balance = coalesce((SELECT sum(amount) FROM donations_journalline
                           WHERE account_id = donations_account.id), 0) WHERE kind IN ('fund', 'project', 'relief')""")
-
-
-def _reset_sequences() -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in (Gift, Lot, JournalTxn, JournalLine, Certificate):
-            table = model._meta.db_table
-            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608 # nosec B608
-            cursor.execute(sql)
 
 
 # --- allocations and spending -------------------------------------------------------------------

@@ -19,16 +19,10 @@ logger = logging.getLogger("boai.firstaid")
 
 
 def _officers(org_ids) -> dict[int, list]:
-    """Users who look after first aid for each organisation: those acting for it or an ancestor with
-    the firstaid.change permission."""
-    from boai.accounts.models import User
-    from boai.orgs.models import Org
+    """Who looks after first aid for each organisation: the firstaid.change holders acting for it or above."""
+    from boai.accounts.selectors import unit_staff
 
-    paths = dict(Org.objects.filter(pk__in=set(org_ids)).values_list("pk", "path"))
-    ancestors = {p[:i] for p in paths.values() for i in range(Org.steplen, len(p) + 1, Org.steplen)}
-    users = [u for u in User.objects.filter(is_active=True, org__path__in=ancestors).select_related("org")
-             if u.has_perm("firstaid.change")]
-    return {oid: [u for u in users if path.startswith(u.org.path)] for oid, path in paths.items()}
+    return unit_staff(org_ids, perm="firstaid.change")
 
 
 def _retraining_link(cert) -> str:

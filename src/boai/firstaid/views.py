@@ -12,6 +12,7 @@ from boai.core.views_base import (
     DetailPage,
     ExportPage,
     ListPage,
+    ObjectActionPage,
     PermissionMixin,
     ScopedObjectMixin,
     ServiceFormPage,
@@ -143,46 +144,42 @@ class AEDUpdatePage(UserFormMixin, ScopedObjectMixin, ServiceFormPage):
         return services.aed_update(actor=self.request.user, aed=aed, **fields)
 
 
-class AEDStatusPage(ScopedObjectMixin, ServiceFormPage):
+class AEDActionPage(ObjectActionPage):
     model = AED
+    object_kwarg = "aed"
+
+
+class AEDStatusPage(AEDActionPage):
     action = "change"
     form_class = AEDStatusForm
     title = _("Change AED status")
-
-    def perform(self, form):
-        return services.aed_set_status(actor=self.request.user, aed=self.get_object(), **form.cleaned_data)
+    service = services.aed_set_status
 
 
-class InspectionCreatePage(ScopedObjectMixin, ServiceFormPage):
+class InspectionCreatePage(AEDActionPage):
     """Recorded on a phone at the device: the form is one column on small screens."""
 
-    model = AED
     action = "add"
     form_class = InspectionForm
     title = _("Record an inspection")
     success_message = _("Inspection recorded.")
+    service = services.inspection_record
 
     def get_initial(self):
         return {"inspected_on": timezone.localdate()}
 
-    def perform(self, form):
+    def service_kwargs(self, form) -> dict:
         fields = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_replaced_until")}
         if not fields.get("photo"):
             fields.pop("photo", None)
-        services.inspection_record(actor=self.request.user, aed=self.get_object(), new_expiry=form.new_expiry(),
-                                   **fields)
-        return self.get_object()
+        return {**fields, "new_expiry": form.new_expiry()}
 
 
-class UsageCreatePage(ScopedObjectMixin, ServiceFormPage):
-    model = AED
+class UsageCreatePage(AEDActionPage):
     action = "add"
     form_class = UsageForm
     title = _("Report a use in a rescue")
-
-    def perform(self, form):
-        services.usage_record(actor=self.request.user, aed=self.get_object(), **form.cleaned_data)
-        return self.get_object()
+    service = services.usage_record
 
 
 INSPECTION_COLUMNS = (
@@ -383,15 +380,13 @@ class BaseUpdatePage(UserFormMixin, ScopedObjectMixin, ServiceFormPage):
         return services.base_update(actor=self.request.user, base=base, **form.cleaned_data)
 
 
-class OpenDayCreatePage(ScopedObjectMixin, ServiceFormPage):
+class OpenDayCreatePage(ObjectActionPage):
     model = TrainingBase
     action = "change"
     form_class = OpenDayForm
     title = _("Record an open day")
-
-    def perform(self, form):
-        services.open_day_record(actor=self.request.user, base=self.get_object(), **form.cleaned_data)
-        return self.get_object()
+    service = services.open_day_record
+    object_kwarg = "base"
 
 
 # --- Sessions -----------------------------------------------------------------------------------

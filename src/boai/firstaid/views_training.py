@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from boai.core.audit import audit_record
-from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
+from boai.core.views_base import (
+    Column,
+    DetailPage,
+    ExportPage,
+    ListPage,
+    ObjectActionPage,
+    ScopedObjectMixin,
+    ServiceFormPage,
+)
 from boai.firstaid import services_training as svc
 from boai.firstaid.forms import (
     AssessForm,
@@ -77,31 +85,29 @@ class EnrolmentExportPage(ExportPage):
     filename = "enrolments"
 
 
-class EnrolPersonPage(ScopedObjectMixin, ServiceFormPage):
+class EnrolPersonPage(ObjectActionPage):
     model = Session
     action = "change"
     form_class = EnrolPersonForm
     title = _("Enrol a registered person")
+    service = svc.enrol_staff
+    object_kwarg = "session"
 
-    def perform(self, form):
-        person = _person_by_id(self.request.user, form.cleaned_data["id_number"])
-        svc.enrol_staff(actor=self.request.user, session=self.get_object(), person=person,
-                        employer=form.cleaned_data["employer"])
-        return self.get_object()
+    def service_kwargs(self, form) -> dict:
+        return {"person": _person_by_id(self.request.user, form.cleaned_data["id_number"]),
+                "employer": form.cleaned_data["employer"]}
 
 
-class AssignInstructorPage(UserFormMixin, ScopedObjectMixin, ServiceFormPage):
+class AssignInstructorPage(UserFormMixin, ObjectActionPage):
     model = Session
     action = "change"
     form_class = AssignInstructorForm
     title = _("Assign an instructor")
-
-    def perform(self, form):
-        svc.session_assign_instructor(actor=self.request.user, session=self.get_object(), **form.cleaned_data)
-        return self.get_object()
+    service = svc.session_assign_instructor
+    object_kwarg = "session"
 
 
-class ResultPage(ScopedObjectMixin, ServiceFormPage):
+class ResultPage(ObjectActionPage):
     """Attendance and marks of one trainee; a pass issues the certificate."""
 
     model = Enrolment
@@ -109,15 +115,16 @@ class ResultPage(ScopedObjectMixin, ServiceFormPage):
     form_class = ResultForm
     title = _("Attendance and result")
     success_message = _("Result recorded.")
+    service = svc.result_record
+    object_kwarg = "enrolment"
 
     def get_initial(self):
         e = self.get_object()
         return {"attendance_percent": e.attendance_percent, "theory_score": e.theory_score,
                 "practical_passed": e.practical_passed}
 
-    def perform(self, form):
-        enrolment = svc.result_record(actor=self.request.user, enrolment=self.get_object(), **form.cleaned_data)
-        return enrolment.session
+    def get_success_url(self) -> str:
+        return self.result.session.get_absolute_url()
 
 
 # --- certificates -------------------------------------------------------------------------------
@@ -210,16 +217,14 @@ class CertificatePdfView(ScopedObjectMixin, View):
         return response
 
 
-class CertificateRevokePage(ScopedObjectMixin, ServiceFormPage):
+class CertificateRevokePage(ObjectActionPage):
     model = Certificate
     action = "change"
     form_class = RevokeForm
     title = _("Revoke certificate")
     success_message = _("Certificate revoked.")
-
-    def perform(self, form):
-        return svc.certificate_revoke(actor=self.request.user, certificate=self.get_object(),
-                                      reason=form.cleaned_data["reason"])
+    service = svc.certificate_revoke
+    object_kwarg = "certificate"
 
 
 # --- instructors --------------------------------------------------------------------------------
@@ -291,15 +296,13 @@ class InstructorDetailPage(DetailPage):
         return ctx
 
 
-class InstructorAssessPage(ScopedObjectMixin, ServiceFormPage):
+class InstructorAssessPage(ObjectActionPage):
     model = Instructor
     action = "change"
     form_class = AssessForm
     title = _("Record an assessment")
+    service = svc.instructor_assess
+    object_kwarg = "instructor"
 
     def get_initial(self):
         return {"year": timezone.localdate().year}
-
-    def perform(self, form):
-        svc.instructor_assess(actor=self.request.user, instructor=self.get_object(), **form.cleaned_data)
-        return self.get_object()

@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
-from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from boai.core.numbering import next_numbers
-from boai.core.seeding import SeedContext, seeder
+from boai.core.seeding import SeedContext, copy_rows, next_id, reset_sequences, seeder
 from boai.donations.models import Fund, Purpose
 from boai.orgs.models import Kind, Org
 from boai.relief.models import (
@@ -279,47 +277,6 @@ def _sizes(rng, households: int, members: int) -> list[int]:
     return sizes
 
 
-def _next_id(model) -> int:
-    return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-
-
-def _copy(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
-    """COPY on PostgreSQL, executemany elsewhere; values already in database form."""
-    table = model._meta.db_table
-    n = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608 - fixed names
-                for row in rows:
-                    copy.write_row(row)
-                    n += 1
-            return n
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 # nosec B608 - fixed names
-        batch: list = []
-        for row in rows:
-            batch.append([_sqlite(v) for v in row])
-            if len(batch) == 5000:
-                cursor.executemany(sql, batch)
-                n, batch = n + len(batch), []
-        cursor.executemany(sql, batch)
-        return n + len(batch)
-
-
-def _sqlite(value):
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, Decimal | dt.date):
-        return str(value)
-    return value
-
-
-def _reset_sequences(*models) -> None:
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
-            cursor.execute(sql)
-
-
 def _household_rows(rng, people, sizes, first_id: int, numbers: list[str], now) -> Iterator[tuple]:
     """Household rows; fills `people` positions into members as it goes (see _member_rows)."""
     field = Household._meta.get_field("address")
@@ -384,15 +341,15 @@ def seed_city(ctx: SeedContext, *, households: int = CITY_HOUSEHOLDS, members: i
     if not people:
         return {"types": len(types)}
     sizes = _sizes(rng, households, members)
-    first = _next_id(Household)
+    first = next_id(Household)
     numbers = next_numbers("HH", households)
     now = timezone.now()
-    n_households = _copy(Household, HOUSEHOLD_COLUMNS, _household_rows(rng, people, sizes, first, numbers, now))
-    n_members = _copy(HouseholdMember, ("household_id", "person_id", "relation", "categories", "note", "active"),
+    n_households = copy_rows(Household, HOUSEHOLD_COLUMNS, _household_rows(rng, people, sizes, first, numbers, now))
+    n_members = copy_rows(HouseholdMember, ("household_id", "person_id", "relation", "categories", "note", "active"),
                       _member_rows(rng, people, sizes, first))
-    n_records = _copy(ReliefRecord, RECORD_COLUMNS, _record_rows(rng, types, people, sizes, first, records))
+    n_records = copy_rows(ReliefRecord, RECORD_COLUMNS, _record_rows(rng, types, people, sizes, first, records))
     if connection.vendor == "postgresql":
-        _reset_sequences(Household, HouseholdMember, ReliefRecord)
+        reset_sequences(Household, HouseholdMember, ReliefRecord)
         with connection.cursor() as cursor:
             for model in (Household, HouseholdMember, ReliefRecord):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")

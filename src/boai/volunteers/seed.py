@@ -17,7 +17,6 @@ import datetime as dt
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,7 +25,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Va
 from django.db.models.functions import Cast, Coalesce, Floor
 from django.utils import timezone
 
-from boai.core.seeding import SeedContext, seeder
+from boai.core.seeding import SeedContext, copy_rows, seeder
 from boai.orgs.models import Kind, Org
 from boai.volunteers.codes import Skill, Speciality, TimeSlot, Weekday
 from boai.volunteers.models import (
@@ -74,43 +73,6 @@ DEMO = Sizes(volunteers=240, teams=16, activities=200, records=8000, years=2, me
 CITY = Sizes(volunteers=100_000, teams=2_000, activities=50_000, records=2_000_000, years=5, members=20_000)
 
 
-# --- writing rows fast ---------------------------------------------------------------------------
-
-def write_rows(model, columns: list[str], rows: Iterable[tuple], batch: int = 5000) -> int:
-    """COPY on PostgreSQL, multi-row INSERT elsewhere. Rows are plain tuples in `columns` order."""
-    table = model._meta.db_table
-    n = 0
-    if connection.vendor == "postgresql":
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 - fixed names  # nosec B608
-        with connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-                n += 1
-        return n
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608  # nosec B608 - fixed names
-    ops, chunk = connection.ops, []
-    with connection.cursor() as cursor:
-        for row in rows:
-            chunk.append([_sqlite(v, ops) for v in row])
-            if len(chunk) >= batch:
-                cursor.executemany(sql, chunk)
-                n, chunk = n + len(chunk), []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            n += len(chunk)
-    return n
-
-
-def _sqlite(value, ops):
-    if isinstance(value, dt.datetime):
-        return ops.adapt_datetimefield_value(value)
-    if isinstance(value, dt.date):
-        return ops.adapt_datefield_value(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 # --- the builder ---------------------------------------------------------------------------------
 
 class Builder:
@@ -150,7 +112,7 @@ class Builder:
                 "available_days", "available_slots", "emergency_name", "emergency_relation", "emergency_phone",
                 "emergency_phone_masked", "note", "review_reason", "joined_on", "certified_hours", "star_level",
                 "points_balance", "created_at", "updated_at"]
-        write_rows(Volunteer, cols, rows)
+        copy_rows(Volunteer, cols, rows)
         by_branch: dict[str, list[int]] = defaultdict(list)
         for pk, org_id in Volunteer.objects.filter(status="active").values_list("pk", "org_id").order_by("pk"):
             by_branch[self.branch_of(org_id)].append(pk)
@@ -208,7 +170,7 @@ class Builder:
         cols = ["org_id", "team_id", "title", "activity_type", "description", "place", "starts_at", "ends_at",
                 "capacity", "taken", "recruitment", "needs_approval", "required_skills", "status", "qr_salt",
                 "created_at", "updated_at"]
-        write_rows(Activity, cols, rows)
+        copy_rows(Activity, cols, rows)
         self.out(f"activities: {len(rows)} ({upcoming} upcoming)")
         return [(pk, self.branch_of(org_id), org_id, s, e, cap) for pk, org_id, s, e, cap in
                 Activity.objects.filter(status="closed").values_list("pk", "org_id", "starts_at", "ends_at",
@@ -231,8 +193,8 @@ class Builder:
                 status = "certified" if self.rng.random() < 0.97 else "recorded"
                 records.append((vid, pk, org_id, timezone.localtime(start).date(), start, end, min(hours, Decimal(8)),
                                 status, "seed", "", "", end if status == "certified" else None, end))
-        write_rows(Signup, signup_cols, pairs)
-        n = write_rows(ServiceRecord, record_cols, records)
+        copy_rows(Signup, signup_cols, pairs)
+        n = copy_rows(ServiceRecord, record_cols, records)
         held = Signup.objects.filter(activity=OuterRef("pk"), status__in=Signup.HOLDS_PLACE).order_by().values(
             "activity").annotate(n=Count("id")).values("n")
         Activity.objects.filter(status="closed").update(taken=Coalesce(Subquery(held), 0))
@@ -249,7 +211,7 @@ class Builder:
                 rows.append((a.pk, vid, "confirmed" if i < a.capacity else "waiting", self.now,
                              self.now + dt.timedelta(seconds=i), ""))
             Activity.objects.filter(pk=a.pk).update(taken=min(len(chosen), a.capacity))
-        write_rows(Signup, ["activity_id", "volunteer_id", "status", "created_at", "queued_at", "reason"], rows)
+        copy_rows(Signup, ["activity_id", "volunteer_id", "status", "created_at", "queued_at", "reason"], rows)
 
 
 def derive_totals(points_per_hour: int = 10) -> None:
@@ -267,7 +229,7 @@ def derive_totals(points_per_hour: int = 10) -> None:
     now = timezone.now()
     points = ((pk, n, "adjustment", "seed: hours before go-live", now)
               for pk, n in Volunteer.objects.filter(points_balance__gt=0).values_list("pk", "points_balance"))
-    write_rows(PointEntry, ["volunteer_id", "delta", "kind", "note", "created_at"], list(points))
+    copy_rows(PointEntry, ["volunteer_id", "delta", "kind", "note", "created_at"], list(points))
 
 
 def build(rng: random.Random, sizes: Sizes, *, today: dt.date | None = None, out=print) -> None:

@@ -4,7 +4,6 @@ claim never texts anyone) and inbox notifications to the raising unit's staff.""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boai.accounts.selectors import unit_staff
+
+STAFF_PERM = "relief.add"  # the raising unit's operators and the branch's relief officers
 CATEGORY_CLAIMS = "wishes.claims"
 CATEGORY_REVIEW = "wishes.review"
 CATEGORIES = {CATEGORY_CLAIMS: gettext_lazy("Micro-wishes claimed, delivered or expired"),
@@ -32,23 +34,10 @@ def _site(path: str) -> str:
     return settings.BOAI_SITE_URL.rstrip("/") + path
 
 
-def unit_staff(org_ids: Iterable[int], perm: str = "relief.add") -> dict[int, list]:
-    """Users acting for each organisation or an ancestor who hold `perm` (the unit's operators and
-    the branch's relief officers)."""
-    from boai.accounts.models import User
-    from boai.orgs.models import Org
-
-    paths = dict(Org.objects.filter(pk__in=set(org_ids)).values_list("pk", "path"))
-    ancestors = {p[:i] for p in paths.values() for i in range(Org.steplen, len(p) + 1, Org.steplen)}
-    users = [u for u in User.objects.filter(is_active=True, org__path__in=ancestors).select_related("org")
-             if u.has_perm(perm)]
-    return {oid: [u for u in users if path.startswith(u.org.path)] for oid, path in paths.items()}
-
-
 def _notify_unit(wish, title: str) -> None:
     from boai.core.notifications import notify
 
-    staff = unit_staff([wish.org_id]).get(wish.org_id) or []
+    staff = unit_staff([wish.org_id], perm=STAFF_PERM).get(wish.org_id) or []
     if staff:
         notify(recipients=staff, category=CATEGORY_CLAIMS, title=title, url=wish.get_absolute_url())
 
@@ -102,7 +91,7 @@ def claims_expired_to_units(claims: list) -> None:
     by_org: dict[int, list] = defaultdict(list)
     for claim in claims:
         by_org[claim.wish.org_id].append(claim)
-    for org_id, staff in unit_staff(by_org).items():
+    for org_id, staff in unit_staff(by_org, perm=STAFF_PERM).items():
         if staff:
             numbers = ", ".join(c.wish.number for c in by_org[org_id][:10])
             notify(recipients=staff, category=CATEGORY_CLAIMS,

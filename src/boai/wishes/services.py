@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from boai.core import otp
 from boai.core.audit import audit_record, diff
+from boai.core.photos import clean_photo
 from boai.core.scoping import org_in_scope
 from boai.wishes import conf, notices
 from boai.wishes.models import (
@@ -36,7 +37,6 @@ from boai.wishes.models import (
     WishNumber,
     WishStatus,
 )
-from boai.wishes.photos import clean_photo
 
 OTP_PURPOSE = "wish-claimant"
 WISH_FIELDS = ("category", "title", "story", "estimated_value", "deadline", "household_note")
@@ -153,7 +153,7 @@ def wish_create(*, actor, org, beneficiary, category: str, title: str, story: st
                      household_note=(household_note or "").strip(), created_by=actor if getattr(actor, "pk", None)
                      else None, number="-")
     _validate(wish, actor=actor, new=True)
-    image = clean_photo(photo)
+    image = clean_photo(photo, max_mb=conf.photo_max_mb())
     wish.number = next_number(timezone.localdate().year)
     wish.district = _district(org)
     wish.public_profile = public_profile(beneficiary.birth_date)
@@ -179,7 +179,7 @@ def wish_update(*, actor, wish: MicroWish, photo=None, remove_photo: bool = Fals
     for name, value in fields.items():
         setattr(wish, name, value.strip() if isinstance(value, str) else value)
     _validate(wish, actor=actor, new=False)
-    image = clean_photo(photo)
+    image = clean_photo(photo, max_mb=conf.photo_max_mb())
     if image:
         wish.photo.save(image.name, image, save=False)
     elif remove_photo:
@@ -399,7 +399,7 @@ def claim_deliver(*, claim: Claim, note: str = "", photo=None, claimant: Claiman
     if claim.status != ClaimStatus.ACTIVE:
         raise ValidationError(_("This claim is %(status)s: it cannot be marked delivered.")
                               % {"status": claim.get_status_display()})
-    image = clean_photo(photo, field="photo")
+    image = clean_photo(photo, max_mb=conf.photo_max_mb())
     claim.status, claim.delivered_at, claim.delivery_note = ClaimStatus.DELIVERED, timezone.now(), (note or "")[:300]
     if image:
         claim.delivery_photo.save(image.name, image, save=False)

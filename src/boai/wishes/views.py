@@ -3,12 +3,19 @@ form page per service (create, edit, submit, review, delivery, confirmation, wit
 
 from __future__ import annotations
 
-from django import forms as django_forms
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
+from boai.core.views_base import (
+    Column,
+    DetailPage,
+    ExportPage,
+    ListPage,
+    ObjectActionPage,
+    ScopedObjectMixin,
+    ServiceFormPage,
+)
 from boai.wishes import selectors, services
 from boai.wishes.filters import WishFilter
 from boai.wishes.forms import DeliveryForm, ReasonForm, WishForm
@@ -136,19 +143,12 @@ class WishUpdatePage(UserFormMixin, ScopedObjectMixin, ServiceFormPage):
         return services.wish_update(actor=self.request.user, wish=self.get_object(), **form.service_fields())
 
 
-class ActionPage(ScopedObjectMixin, ServiceFormPage):
+class ActionPage(ObjectActionPage):
     """A confirmation page for one service call on a wish (GET shows it, POST acts)."""
 
     model = MicroWish
-    form_class = django_forms.Form
-    submit_label = None
     template_name = "wishes/action.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(submit_label=self.submit_label, **kwargs)
-
-    def get_success_url(self) -> str:
-        return self.get_object().get_absolute_url()
+    object_kwarg = "wish"
 
 
 class WishSubmitPage(ActionPage):
@@ -156,9 +156,7 @@ class WishSubmitPage(ActionPage):
     title = _("Submit for review")
     submit_label = _("Submit for review")
     success_message = _("Submitted: a reviewer will publish or return it.")
-
-    def perform(self, form):
-        return services.wish_submit(actor=self.request.user, wish=self.get_object())
+    service = services.wish_submit
 
 
 class WishApprovePage(ActionPage):
@@ -166,9 +164,7 @@ class WishApprovePage(ActionPage):
     title = _("Approve and publish")
     submit_label = _("Publish")
     success_message = _("Published: the wish is on the public page.")
-
-    def perform(self, form):
-        return services.wish_approve(actor=self.request.user, wish=self.get_object())
+    service = services.wish_approve
 
 
 class WishRejectPage(ActionPage):
@@ -177,9 +173,7 @@ class WishRejectPage(ActionPage):
     title = _("Return to the unit")
     submit_label = _("Return")
     success_message = _("Returned with your reason.")
-
-    def perform(self, form):
-        return services.wish_reject(actor=self.request.user, wish=self.get_object(), **form.cleaned_data)
+    service = services.wish_reject
 
 
 class WishWithdrawPage(ActionPage):
@@ -188,9 +182,7 @@ class WishWithdrawPage(ActionPage):
     title = _("Withdraw the wish")
     submit_label = _("Withdraw")
     success_message = _("Withdrawn.")
-
-    def perform(self, form):
-        return services.wish_withdraw(actor=self.request.user, wish=self.get_object(), **form.cleaned_data)
+    service = services.wish_withdraw
 
 
 class RecordDeliveryPage(ActionPage):
@@ -215,9 +207,7 @@ class RecordConfirmationPage(ActionPage):
     title = _("Record the beneficiary's confirmation")
     submit_label = _("The beneficiary received it")
     success_message = _("Fulfilled: the wish is closed and written to the transparency log.")
-
-    def perform(self, form):
-        return services.wish_confirm(actor=self.request.user, wish=self.get_object())
+    service = services.wish_confirm
 
 
 class ConfirmLinkPage(ActionPage):

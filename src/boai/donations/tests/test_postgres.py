@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -34,19 +34,10 @@ from boai.donations.models import (
 from boai.donations.payments import simulator
 from boai.donations.selectors import journal_balance_check
 from boai.donations.tests.factories import make_fund, make_gift, make_project
+from boai.testing.concurrency import in_thread
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL behaviour")]
-
-
-def in_thread(func):
-    """Run `func` with its own database connection (closed afterwards, so the test database can go)."""
-    def run(*args):
-        try:
-            return func(*args)
-        finally:
-            connections.close_all()
-    return run
 
 
 @pytest.mark.django_db

@@ -10,7 +10,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
-from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
+from boai.core.views_base import (
+    Column,
+    DetailPage,
+    ExportPage,
+    ListPage,
+    ObjectActionPage,
+    ScopedObjectMixin,
+    ServiceFormPage,
+)
 from boai.donations import forms, selectors, services
 from boai.donations.filters import (
     AllocationFilter,
@@ -131,14 +139,13 @@ class GoodsGiftCreatePage(GiftCreatePage):
     kind = GiftKind.GOODS
 
 
-class GiftReceiptPage(ScopedObjectMixin, ServiceFormPage):
+class GiftReceiptPage(ObjectActionPage):
     model = Gift
     action = "change"
     form_class = forms.ReceiptForm
     title = _("Record the official receipt")
-
-    def perform(self, form):
-        return services.gift_set_receipt(actor=self.request.user, gift=self.get_object(), **form.cleaned_data)
+    service = services.gift_set_receipt
+    object_kwarg = "gift"
 
 
 class GiftCertificatePage(ScopedObjectMixin, DetailPage):
@@ -151,10 +158,12 @@ class GiftCertificatePage(ScopedObjectMixin, DetailPage):
         return response
 
 
-class GoodsReceivePage(ScopedObjectMixin, ServiceFormPage):
+class GoodsReceivePage(ObjectActionPage):
     model = Gift
     action = "add"
     title = _("Receive goods into a warehouse")
+    service = services.goods_receive
+    object_kwarg = "gift"
 
     def get_form_class(self):
         from django import forms as django_forms
@@ -163,11 +172,6 @@ class GoodsReceivePage(ScopedObjectMixin, ServiceFormPage):
             warehouse = django_forms.CharField(label=_("Warehouse"), max_length=100)
 
         return WarehouseForm
-
-    def perform(self, form):
-        services.goods_receive(actor=self.request.user, gift=self.get_object(), warehouse=form.cleaned_data[
-            "warehouse"])
-        return self.get_object()
 
 
 # --- donors ---------------------------------------------------------------------------------------
@@ -649,42 +653,32 @@ class SpendingCreatePage(ServiceFormPage):
                                          **data)
 
 
-class SpendingApprovePage(ScopedObjectMixin, ServiceFormPage):
+class SpendingActionPage(ObjectActionPage):
     model = Spending
+    object_kwarg = "spending"
+
+
+class SpendingApprovePage(SpendingActionPage):
     action = "view"
     permission = "finance.approve"
     template_name = "donations/confirm.html"
     title = _("Approve payment")
-
-    def get_form_class(self):
-        from django import forms as django_forms
-
-        return django_forms.Form
-
-    def perform(self, form):
-        return services.spending_approve(actor=self.request.user, spending=self.get_object())
+    service = services.spending_approve
 
 
-class SpendingRejectPage(ScopedObjectMixin, ServiceFormPage):
-    model = Spending
+class SpendingRejectPage(SpendingActionPage):
     action = "view"
     permission = "finance.approve"
     form_class = forms.RejectForm
     title = _("Reject payment")
-
-    def perform(self, form):
-        return services.spending_reject(actor=self.request.user, spending=self.get_object(), **form.cleaned_data)
+    service = services.spending_reject
 
 
-class AcknowledgePage(ScopedObjectMixin, ServiceFormPage):
-    model = Spending
+class AcknowledgePage(SpendingActionPage):
     action = "add"
     form_class = forms.AcknowledgementForm
     title = _("Record the recipient's acknowledgement")
-
-    def perform(self, form):
-        services.acknowledgement_record(actor=self.request.user, spending=self.get_object(), **form.cleaned_data)
-        return self.get_object()
+    service = services.acknowledgement_record
 
 
 # --- the charity alliance and recognition tiers ---------------------------------------------------
@@ -747,25 +741,23 @@ class AllianceJoinPage(ServiceFormPage):
         return services.alliance_join(actor=self.request.user, **form.cleaned_data)
 
 
-class ContactCreatePage(ScopedObjectMixin, ServiceFormPage):
+class AllianceActionPage(ObjectActionPage):
     model = AllianceMember
+    object_kwarg = "member"
+
+
+class ContactCreatePage(AllianceActionPage):
     action = "add"
     form_class = forms.ContactForm
     title = _("Record a contact")
-
-    def perform(self, form):
-        services.contact_record(actor=self.request.user, member=self.get_object(), **form.cleaned_data)
-        return self.get_object()
+    service = services.contact_record
 
 
-class AllianceStatusPage(ScopedObjectMixin, ServiceFormPage):
-    model = AllianceMember
+class AllianceStatusPage(AllianceActionPage):
     action = "change"
     form_class = forms.AllianceStatusForm
     title = _("Change membership status")
-
-    def perform(self, form):
-        return services.alliance_set_status(actor=self.request.user, member=self.get_object(), **form.cleaned_data)
+    service = services.alliance_set_status
 
 
 TIER_COLUMNS = (
@@ -822,24 +814,18 @@ class TierUpdatePage(ScopedObjectMixin, TierCreatePage):
         return services.tier_save(actor=self.request.user, org=tier.org, tier=tier, **data)
 
 
-class TierDeletePage(ScopedObjectMixin, ServiceFormPage):
+class TierDeletePage(ObjectActionPage):
     model = RecognitionTier
     action = "change"
     template_name = "donations/confirm.html"
     title = _("Delete recognition tier")
-
-    def get_form_class(self):
-        from django import forms as django_forms
-
-        return django_forms.Form
+    service = services.tier_delete
+    object_kwarg = "tier"
 
     def get_success_url(self):
         from django.urls import reverse
 
         return reverse("donations:tier-list")
-
-    def perform(self, form):
-        services.tier_delete(actor=self.request.user, tier=self.get_object())
 
 
 # --- disclosure calendar and reconciliation --------------------------------------------------------
@@ -864,22 +850,18 @@ class DisclosureCalendarPage(ListPage):
     template_name = "donations/disclosure_calendar.html"
 
 
-class DisclosureItemPage(ScopedObjectMixin, ServiceFormPage):
+class DisclosureItemPage(ObjectActionPage):
     model = DisclosureItem
     action = "view"
     form_class = forms.PublishForm
     template_name = "donations/disclosure_item.html"
     success_message = _("Marked as published.")
+    service = services.disclosure_publish
+    object_kwarg = "item"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(item=self.get_object(), can_change=self.request.user.has_perm(
             "donations.change"), **kwargs)
-
-    def perform(self, form):
-        return services.disclosure_publish(actor=self.request.user, item=self.get_object(), **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.get_object().get_absolute_url()
 
 
 class ReconciliationPage(ListPage):

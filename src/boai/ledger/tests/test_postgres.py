@@ -9,13 +9,14 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InternalError, connection, connections, transaction
+from django.db import IntegrityError, InternalError, connection, transaction
 
 from boai.ledger import events, merkle, params, store
 from boai.ledger.models import Leaf, PendingEntry, QueuedEntry
 from boai.ledger.services import _lock, ledger_append, ledger_integrate
 from boai.ledger.tests.helpers import gift, sample_log
 from boai.ledger.verification import ledger_verify
+from boai.testing.concurrency import in_thread, run_together
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)")]
@@ -52,15 +53,6 @@ def _pending(n: int) -> None:
     QueuedEntry.objects.bulk_create(QueuedEntry(entry_id=e.pk) for e in entries)
 
 
-def _in_thread(target, results, *args):
-    try:
-        results.append(target(*args))
-    except Exception as exc:  # noqa: BLE001 - reported by the test
-        results.append(exc)
-    finally:
-        connections.close_all()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_parallel_integrators_never_assign_the_same_index():
     _pending(3000)
@@ -72,12 +64,7 @@ def test_parallel_integrators_never_assign_the_same_index():
             batches.append(result.integrated if not result.skipped else 0)
         return batches
 
-    results: list = []
-    threads = [threading.Thread(target=_in_thread, args=(drain, results)) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    results = run_together([drain, drain], catch=(Exception,))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(sum(r) for r in results) == 3000
     rows = list(Leaf.objects.order_by("index").values_list("index", "entry_id"))
@@ -92,7 +79,7 @@ def test_parallel_integrators_never_assign_the_same_index():
 @pytest.mark.django_db(transaction=True)
 def test_a_second_integrator_returns_at_once_while_the_first_holds_the_lock():
     _pending(5)
-    holding, release, results = threading.Event(), threading.Event(), []
+    holding, release = threading.Event(), threading.Event()
 
     def hold():
         with transaction.atomic():
@@ -101,7 +88,7 @@ def test_a_second_integrator_returns_at_once_while_the_first_holds_the_lock():
             release.wait(30)
         return "held"
 
-    t = threading.Thread(target=_in_thread, args=(hold, results))
+    t = threading.Thread(target=in_thread(hold))
     t.start()
     assert holding.wait(30)
     try:
@@ -118,18 +105,12 @@ def test_two_transactions_cannot_spend_the_same_gift_twice():
     g, _ = gift("100.00")
     ledger_integrate()
     index = Leaf.objects.get(entry_id=g.pk).index
-    start, results = threading.Barrier(2), []
 
     def spend():
-        start.wait(10)
         with transaction.atomic():
             return ledger_append(event_type="allocation", payload={"amount": "60.00"}, parents=[index]).pk
 
-    threads = [threading.Thread(target=_in_thread, args=(spend, results)) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results = run_together([spend, spend], catch=(Exception,))
     assert sum(isinstance(r, int) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == 1, results
 

@@ -494,7 +494,7 @@ def visit_record(*, actor, household: Household, visited_on: dt.date, notes: str
     re-encoded without metadata). A visit asking for follow-up raises an alert."""
     import hashlib
 
-    from boai.wishes.photos import clean_photo
+    from boai.core.photos import clean_photo
 
     household = _lock(household)
     require_scope(actor, "relief.add", household.org)
@@ -540,10 +540,10 @@ def visit_record(*, actor, household: Household, visited_on: dt.date, notes: str
 # --- alerts ----------------------------------------------------------------------------------------
 
 def _notify_unit(alert: Alert) -> None:
+    from boai.accounts.selectors import unit_staff
     from boai.core.notifications import notify
-    from boai.wishes.notices import unit_staff
 
-    staff = unit_staff([alert.org_id]).get(alert.org_id) or []
+    staff = unit_staff([alert.org_id], perm="relief.add").get(alert.org_id) or []
     if staff:
         notify(recipients=staff, category=ALERT_CATEGORY,
                title=_("Household %(number)s: %(message)s") % {"number": alert.household.number,
@@ -602,8 +602,8 @@ def reviews_overdue(*, on: dt.date | None = None, limit: int = 5000) -> int:
 
     from django.db.models import Exists, OuterRef
 
+    from boai.accounts.selectors import unit_staff
     from boai.core.notifications import notify
-    from boai.wishes.notices import unit_staff
 
     on = on or timezone.localdate()
     open_alert = Alert.objects.filter(household=OuterRef("pk"), kind=AlertKind.REVIEW_OVERDUE,
@@ -617,7 +617,7 @@ def reviews_overdue(*, on: dt.date | None = None, limit: int = 5000) -> int:
                             message=_("Review was due on %(day)s") % {"day": household.review_due})
         if alert.raised_on == on:
             raised[household.org_id].append(household.number)
-    for org_id, staff in unit_staff(raised).items():
+    for org_id, staff in unit_staff(raised, perm="relief.add").items():
         if staff:
             numbers = raised[org_id]
             from django.urls import reverse

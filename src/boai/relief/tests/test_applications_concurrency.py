@@ -4,45 +4,18 @@ approved at once give one grant (the second is refused by the duplicate rule).""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from boai.relief.models import Application, ApplicationStatus, ReliefRecord
 from boai.relief.services import applications as svc
 from boai.relief.tests.factories import make_application, make_household
 from boai.relief.tests.factories_applications import AMOUNT, funded_relief_type, make_staff
+from boai.testing.concurrency import postgres_only, run_together
 from boai.testing.helpers import make_user
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def run_together(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def work(i, call):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[i] = call()
-        except ValidationError as exc:
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+pytestmark = postgres_only()
 
 
 def _reviewed(staff, household, rt):

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
+from boai.core.views_base import (
+    Column,
+    DetailPage,
+    ExportPage,
+    ListPage,
+    ObjectActionPage,
+    ScopedObjectMixin,
+    ServiceFormPage,
+)
 from boai.relief import forms_applications as forms
 from boai.relief.models import (
     Application,
@@ -116,21 +124,21 @@ class TypeUpdatePage(UserFormMixin, ScopedObjectMixin, ServiceFormPage):
                                         **form.service_fields())
 
 
-class TypeActivePage(ScopedObjectMixin, ServiceFormPage):
+class TypeActivePage(ObjectActionPage):
     model = ReliefType
     action = "change"
     form_class = forms.OptionalReasonForm
     template_name = "relief/applications/action.html"
+    service = rules.relief_type_set_active
+    object_kwarg = "relief_type"
 
     def get_context_data(self, **kwargs):
         active = self.get_object().active
         return super().get_context_data(title=_("Deactivate") if active else _("Reactivate"),
                                         submit_label=_("Deactivate") if active else _("Reactivate"), **kwargs)
 
-    def perform(self, form):
-        rt = self.get_object()
-        return rules.relief_type_set_active(actor=self.request.user, relief_type=rt, active=not rt.active,
-                                            **form.cleaned_data)
+    def service_kwargs(self, form) -> dict:
+        return {**form.cleaned_data, "active": not self.get_object().active}
 
 
 # --- applications -------------------------------------------------------------------------------
@@ -289,20 +297,13 @@ class ApplicationDetailPage(DetailPage):
         return ctx
 
 
-class ActionPage(ScopedObjectMixin, ServiceFormPage):
+class ActionPage(ObjectActionPage):
     """A form page for one step on an application (GET shows it, POST acts)."""
 
     model = Application
-    form_class = django_forms.Form
-    submit_label = None
+    object_kwarg = "application"
     select_related = ("org", "household", "beneficiary", "relief_type")
     template_name = "relief/applications/action.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(submit_label=self.submit_label, **kwargs)
-
-    def get_success_url(self) -> str:
-        return self.get_object().get_absolute_url()
 
 
 class VerifyPage(ActionPage):
@@ -311,10 +312,7 @@ class VerifyPage(ActionPage):
     title = _("Verify the application")
     submit_label = _("The household's situation is confirmed")
     success_message = _("Verified: the branch reviews it next.")
-
-    def perform(self, form):
-        return services.application_verify(actor=self.request.user, application=self.get_object(),
-                                           **form.cleaned_data)
+    service = services.application_verify
 
 
 class ReviewPage(ActionPage):
@@ -323,10 +321,7 @@ class ReviewPage(ActionPage):
     title = _("Review the application")
     submit_label = _("Reviewed: pass on for approval")
     success_message = _("Reviewed: it waits for approval.")
-
-    def perform(self, form):
-        return services.application_review(actor=self.request.user, application=self.get_object(),
-                                           **form.cleaned_data)
+    service = services.application_review
 
 
 class ApprovePage(ActionPage):
@@ -335,18 +330,12 @@ class ApprovePage(ActionPage):
     title = _("Approve the application")
     submit_label = _("Approve")
     success_message = _("Approved: record the disbursement when it is paid.")
+    service = services.application_approve
 
     def get_context_data(self, **kwargs):
         app = self.get_object()
         check = services.duplicates_for(app, self.request.user) if app.status == ApplicationStatus.REVIEWED else None
         return super().get_context_data(duplicates=check, **kwargs)
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return services.application_approve(actor=self.request.user, application=self.get_object(),
-                                            amount_approved=data.get("amount_approved"),
-                                            acknowledge_duplicates=data.get("acknowledge_duplicates", False),
-                                            note=data.get("note", ""))
 
 
 class RejectPage(ActionPage):
@@ -355,10 +344,7 @@ class RejectPage(ActionPage):
     title = _("Reject the application")
     submit_label = _("Reject")
     success_message = _("Rejected with your reason.")
-
-    def perform(self, form):
-        return services.application_reject(actor=self.request.user, application=self.get_object(),
-                                           **form.cleaned_data)
+    service = services.application_reject
 
 
 class WithdrawPage(ActionPage):
@@ -367,10 +353,7 @@ class WithdrawPage(ActionPage):
     title = _("Withdraw the application")
     submit_label = _("Withdraw")
     success_message = _("Withdrawn.")
-
-    def perform(self, form):
-        return services.application_withdraw(actor=self.request.user, application=self.get_object(),
-                                            **form.cleaned_data)
+    service = services.application_withdraw
 
 
 class DisbursePage(ActionPage):
@@ -379,14 +362,11 @@ class DisbursePage(ActionPage):
     title = _("Record the disbursement")
     submit_label = _("Record the disbursement")
     success_message = _("Disbursement recorded and written to the transparency log.")
+    service = services.disbursement_record
 
     def get_initial(self):
         app = self.get_object()
         return {"amount": app.amount_approved, "paid_on": timezone.localdate(), "goods": app.goods}
-
-    def perform(self, form):
-        services.disbursement_record(actor=self.request.user, application=self.get_object(), **form.cleaned_data)
-        return self.get_object()
 
 
 class AcknowledgePage(ActionPage):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ScopedObjectMixin, ServiceFormPage
+from boai.core.views_base import Column, DetailPage, ExportPage, ListPage, ObjectActionPage, ServiceFormPage
 from boai.relief.forms_campaigns import (
     AcknowledgeForm,
     BulkDisburseForm,
@@ -97,24 +97,18 @@ class CampaignCreatePage(ServiceFormPage):
         return services.campaign_create(actor=self.request.user, **form.cleaned_data)
 
 
-class CampaignObjectPage(VisibleCampaignMixin, ScopedObjectMixin, ServiceFormPage):
+class CampaignObjectPage(VisibleCampaignMixin, ObjectActionPage):
     """A page acting on one campaign the user can see (404 otherwise)."""
 
-    form_class = django_forms.Form
     template_name = "relief/campaigns/action.html"
-    submit_label = None
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(submit_label=self.submit_label, **kwargs)
-
-    def get_success_url(self) -> str:
-        return self.get_object().get_absolute_url()
+    object_kwarg = "campaign"
 
 
 class CampaignUpdatePage(CampaignObjectPage):
     action = "change"
     form_class = CampaignForm
     title = _("Edit campaign")
+    service = services.campaign_update
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "editing": True}
@@ -123,9 +117,6 @@ class CampaignUpdatePage(CampaignObjectPage):
         c = self.get_object()
         return {**{f: getattr(c, f) for f in services.EDITABLE}, "target_categories": c.target_categories.split(",")}
 
-    def perform(self, form):
-        return services.campaign_update(actor=self.request.user, campaign=self.get_object(), **form.cleaned_data)
-
 
 class CampaignQuotaPage(CampaignObjectPage):
     action = "change"
@@ -133,13 +124,10 @@ class CampaignQuotaPage(CampaignObjectPage):
     title = _("Quota per branch")
     submit_label = _("Set quota")
     success_message = _("Quota saved.")
+    service = services.quota_set
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "campaign": self.get_object()}
-
-    def perform(self, form):
-        services.quota_set(actor=self.request.user, campaign=self.get_object(), **form.cleaned_data)
-        return self.get_object()
 
 
 class CampaignOpenPage(CampaignObjectPage):
@@ -147,9 +135,7 @@ class CampaignOpenPage(CampaignObjectPage):
     title = _("Open the campaign")
     submit_label = _("Open")
     success_message = _("The campaign is under way.")
-
-    def perform(self, form):
-        return services.campaign_open(actor=self.request.user, campaign=self.get_object())
+    service = services.campaign_open
 
 
 class CampaignClosePage(CampaignObjectPage):
@@ -157,22 +143,32 @@ class CampaignClosePage(CampaignObjectPage):
     title = _("Close the campaign")
     submit_label = _("Close")
     success_message = _("The campaign is closed.")
-
-    def perform(self, form):
-        return services.campaign_close(actor=self.request.user, campaign=self.get_object())
+    service = services.campaign_close
 
 
-class CampaignBuildPage(CampaignObjectPage):
-    action = "add"
-    title = _("Build the household list from monitoring data")
-    submit_label = _("Fill the quotas")
+class BatchPage(CampaignObjectPage):
+    """A step over the campaign's whole list: the service returns how many it did, or that and the
+    lines it refused; both are reported."""
+
+    report = None  # "%(n)s … done."
 
     def perform(self, form):
         from django.contrib import messages
 
-        added = services.campaign_build_list(actor=self.request.user, campaign=self.get_object())
-        messages.info(self.request, _("%(n)s households added to the list.") % {"n": added})
+        outcome = super().perform(form)
+        done, refused = outcome if isinstance(outcome, tuple) else (outcome, [])
+        messages.info(self.request, self.report % {"n": done})
+        for line in refused[:20]:
+            messages.warning(self.request, line)
         return self.get_object()
+
+
+class CampaignBuildPage(BatchPage):
+    action = "add"
+    title = _("Build the household list from monitoring data")
+    submit_label = _("Fill the quotas")
+    service = services.campaign_build_list
+    report = _("%(n)s households added to the list.")
 
 
 class CampaignHouseholdAddPage(CampaignObjectPage):
@@ -194,26 +190,13 @@ class CampaignHouseholdAddPage(CampaignObjectPage):
         return self.get_object()
 
 
-def _report(request, done: int, refused: list[str], what) -> None:
-    from django.contrib import messages
-
-    messages.info(request, what % {"n": done})
-    for line in refused[:20]:
-        messages.warning(request, line)
-
-
-class CampaignRaisePage(CampaignObjectPage):
+class CampaignRaisePage(BatchPage):
     action = "add"
     title = _("Raise the list's applications")
     submit_label = _("Raise and verify")
     success_message = _("Done.")
-
-    def perform(self, form):
-        from django.contrib import messages
-
-        n = services.campaign_raise(actor=self.request.user, campaign=self.get_object())
-        messages.info(self.request, _("%(n)s applications raised and verified.") % {"n": n})
-        return self.get_object()
+    service = services.campaign_raise
+    report = _("%(n)s applications raised and verified.")
 
 
 class ApproveBatchForm(django_forms.Form):
@@ -221,37 +204,29 @@ class ApproveBatchForm(django_forms.Form):
         label=_("I have taken earlier help found by the duplicate check into account"), required=False)
 
 
-class CampaignApprovePage(CampaignObjectPage):
+class CampaignApprovePage(BatchPage):
     action = "approve"
     form_class = ApproveBatchForm
     title = _("Approve the campaign's applications as one batch")
     submit_label = _("Approve the batch")
     success_message = _("Done.")
-
-    def perform(self, form):
-        done, refused = services.campaign_approve(actor=self.request.user, campaign=self.get_object(),
-                                                  **form.cleaned_data)
-        _report(self.request, done, refused, _("%(n)s applications approved."))
-        return self.get_object()
+    service = services.campaign_approve
+    report = _("%(n)s applications approved.")
 
 
-class CampaignDisbursePage(CampaignObjectPage):
+class CampaignDisbursePage(BatchPage):
     action = "disburse"
     form_class = BulkDisburseForm
     title = _("Record the delivery to every approved household")
     submit_label = _("Record the deliveries")
     success_message = _("Done.")
+    service = services.campaign_disburse
+    report = _("%(n)s deliveries recorded.")
 
     def get_initial(self):
         from django.utils import timezone
 
         return {"paid_on": timezone.localdate(), "method": "cash"}
-
-    def perform(self, form):
-        done, refused = services.campaign_disburse(actor=self.request.user, campaign=self.get_object(),
-                                                   **form.cleaned_data)
-        _report(self.request, done, refused, _("%(n)s deliveries recorded."))
-        return self.get_object()
 
 
 def _entry_columns():
@@ -307,13 +282,11 @@ class CampaignHouseholdsExportPage(CampaignEntriesMixin, ExportPage):
         return super().get_queryset()
 
 
-class EntryPage(ScopedObjectMixin, ServiceFormPage):
+class EntryPage(ObjectActionPage):
     model = CampaignHousehold
     template_name = "relief/campaigns/action.html"
     select_related = ("campaign", "household", "org")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(submit_label=getattr(self, "submit_label", None), **kwargs)
+    object_kwarg = "entry"
 
     def get_success_url(self) -> str:
         return reverse("relief:campaign-households", args=[self.get_object().campaign_id])
@@ -325,10 +298,7 @@ class CampaignHouseholdRemovePage(EntryPage):
     title = _("Take the household off the list")
     submit_label = _("Take off the list")
     success_message = _("Taken off the list.")
-
-    def perform(self, form):
-        return services.campaign_household_remove(actor=self.request.user, entry=self.get_object(),
-                                                  reason=form.cleaned_data["reason"])
+    service = services.campaign_household_remove
 
 
 class CampaignAcknowledgePage(EntryPage):
@@ -337,10 +307,7 @@ class CampaignAcknowledgePage(EntryPage):
     title = _("Acknowledgement by the household")
     submit_label = _("Record the acknowledgement")
     success_message = _("Acknowledged.")
-
-    def perform(self, form):
-        return services.campaign_acknowledge(actor=self.request.user, entry=self.get_object(),
-                                             image=form.cleaned_data["image"])
+    service = services.campaign_acknowledge
 
 
 urlpatterns = [

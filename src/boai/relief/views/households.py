@@ -17,6 +17,7 @@ from boai.core.views_base import (
     DetailPage,
     ExportPage,
     ListPage,
+    ObjectActionPage,
     PermissionMixin,
     ScopedObjectMixin,
     ServiceFormPage,
@@ -164,107 +165,91 @@ class HouseholdCreatePage(UserFormMixin, ServiceFormPage):
         return services.household_create(actor=self.request.user, **form.service_fields())
 
 
-class HouseholdActionPage(ScopedObjectMixin, ServiceFormPage):
-    """A form page acting on one household in scope (404 outside it)."""
+class HouseholdActionPage(ObjectActionPage):
+    """A form page acting on one household in scope (404 outside it), or on a part of one."""
 
     model = Household
     action = "add"
     template_name = "relief/households/action.html"
-    submit_label = None
+    object_kwarg = "household"
+
+    def household(self) -> Household:
+        return self.get_object()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(submit_label=self.submit_label, household=self.get_object(), **kwargs)
-
-    def get_success_url(self) -> str:
-        return self.get_object().get_absolute_url()
+        return super().get_context_data(household=self.household(), **kwargs)
 
 
 class HouseholdUpdatePage(UserFormMixin, HouseholdActionPage):
     action = "change"
     form_class = forms.HouseholdEditForm
     title = _("Edit household")
+    service = services.household_update
 
     def get_initial(self):
         h = self.get_object()
         return {"org": h.org, "region": h.region, "latitude": h.latitude, "longitude": h.longitude,
                 "situation": h.situation}
 
-    def perform(self, form):
-        return services.household_update(actor=self.request.user, household=self.get_object(),
-                                         **form.service_fields())
+    def service_kwargs(self, form) -> dict:
+        return form.service_fields()
 
 
 class MemberAddPage(HouseholdActionPage):
     form_class = forms.MemberForm
     title = _("Add a member")
     success_message = _("Member added.")
-
-    def perform(self, form):
-        services.member_add(actor=self.request.user, household=self.get_object(), **form.cleaned_data)
-        return self.get_object()
+    service = services.member_add
 
 
-class MemberRemovePage(ScopedObjectMixin, ServiceFormPage):
+class MemberRemovePage(HouseholdActionPage):
     model = HouseholdMember
     action = "change"
+    select_related = ("household", "person")
+    object_kwarg = "member"
     form_class = forms.ReasonForm
-    template_name = "relief/households/action.html"
     title = _("Remove a member")
+    submit_label = _("Remove")
     success_message = _("The person is no longer a member.")
+    service = services.member_remove
 
-    def base_queryset(self):
-        return super().base_queryset().select_related("household", "person")
+    def household(self) -> Household:
+        return self.get_object().household
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(household=self.get_object().household, submit_label=_("Remove"), **kwargs)
-
-    def perform(self, form):
-        member = self.get_object()
-        services.member_remove(actor=self.request.user, member=member, reason=form.cleaned_data["reason"])
-        return member.household
+    def get_success_url(self) -> str:
+        return self.household().get_absolute_url()
 
 
 class AssessmentPage(HouseholdActionPage):
     form_class = forms.AssessmentForm
     title = _("Record an assessment")
     success_message = _("Assessment recorded.")
+    service = services.assessment_record
 
     def get_initial(self):
         h = self.get_object()
         return {"assessed_on": timezone.localdate(), "categories": h.category_list,
                 "monthly_income": h.monthly_income, "risk_level": h.risk_level}
 
-    def perform(self, form):
-        services.assessment_record(actor=self.request.user, household=self.get_object(), **form.cleaned_data)
-        return self.get_object()
-
 
 class VisitPage(HouseholdActionPage):
     form_class = forms.VisitForm
     title = _("Record a home visit")
     success_message = _("Visit recorded.")
+    service = services.visit_record
 
     def get_initial(self):
         return {"visited_on": timezone.localdate()}
-
-    def perform(self, form):
-        data = dict(form.cleaned_data)
-        photos = data.pop("photos", [])
-        services.visit_record(actor=self.request.user, household=self.get_object(), photos=photos, **data)
-        return self.get_object()
 
 
 class ReviewDatePage(HouseholdActionPage):
     action = "change"
     form_class = forms.ReviewDateForm
     title = _("Set the next review date")
+    service = services.household_set_review
 
     def get_initial(self):
         return {"review_due": self.get_object().review_due}
-
-    def perform(self, form):
-        return services.household_set_review(actor=self.request.user, household=self.get_object(),
-                                             **form.cleaned_data)
 
 
 class HouseholdClosePage(HouseholdActionPage):
@@ -273,10 +258,7 @@ class HouseholdClosePage(HouseholdActionPage):
     title = _("Close the household")
     submit_label = _("Close")
     success_message = _("Monitoring of the household stopped.")
-
-    def perform(self, form):
-        return services.household_deactivate(actor=self.request.user, household=self.get_object(),
-                                             **form.cleaned_data)
+    service = services.household_deactivate
 
 
 class RevealPage(HouseholdActionPage):
@@ -355,24 +337,22 @@ class AlertInboxPage(ListPage):
         return queryset.filter(household__number__iexact=term) if term else queryset
 
 
-class AlertClosePage(ScopedObjectMixin, ServiceFormPage):
+class AlertClosePage(HouseholdActionPage):
     model = Alert
     action = "add"
+    select_related = ("household",)
+    object_kwarg = "alert"
     form_class = forms.ResolutionForm
-    template_name = "relief/households/action.html"
     title = _("Close the alert")
+    submit_label = _("Close the alert")
     success_message = _("Alert closed.")
+    service = services.alert_close
 
-    def base_queryset(self):
-        return super().base_queryset().select_related("household")
+    def household(self) -> Household:
+        return self.get_object().household
 
     def get_context_data(self, **kwargs):
-        alert = self.get_object()
-        return super().get_context_data(household=alert.household, alert=alert, submit_label=_("Close the alert"),
-                                        **kwargs)
-
-    def perform(self, form):
-        return services.alert_close(actor=self.request.user, alert=self.get_object(), **form.cleaned_data)
+        return super().get_context_data(alert=self.get_object(), **kwargs)
 
     def get_success_url(self) -> str:
         from django.urls import reverse

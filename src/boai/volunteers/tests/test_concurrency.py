@@ -9,55 +9,26 @@ that fits, keeping the 4:1 ratio, and says so. Set `max_connections = 300` to ru
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from boai.accounts.models import User
+from boai.testing.concurrency import free_connections, postgres_only, run_together
 from boai.testing.helpers import make_user
 from boai.volunteers import services
 from boai.volunteers.models import Activity, Signup
 from boai.volunteers.testing import make_activity, make_volunteer
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = postgres_only()
 
 FULL_SIZE = 200
 
 
-def free_connections() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('max_connections')::int - current_setting("
-                       "'superuser_reserved_connections')::int - (SELECT count(*) FROM pg_stat_activity)")
-        return cursor.fetchone()[0]
-
-
-def run_together(users, activity) -> list:
+def sign_up_together(users, activity) -> list:
     """One thread per user, each with its own connection, all released at once."""
-    barrier = threading.Barrier(len(users))
-    outcomes: list = [None] * len(users)
-
-    def work(i, user):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[i] = services.signup_create(actor=user, activity=activity).status
-        except ValidationError as exc:
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i, u)) for i, u in enumerate(users)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    return run_together([lambda u=u: services.signup_create(actor=u, activity=activity).status for u in users])
 
 
 def test_concurrent_signups_fill_exactly_the_places(tree, capsys):
@@ -66,7 +37,7 @@ def test_concurrent_signups_fill_exactly_the_places(tree, capsys):
     activity = make_activity(tree.unit_a, capacity=places)
     users = [make_volunteer(tree.unit_a, user=make_user(tree.unit_a, "volunteer")).user for _ in range(size)]
     users = list(User.objects.filter(pk__in=[u.pk for u in users]))  # fresh objects, no cached state
-    outcomes = run_together(users, activity)
+    outcomes = sign_up_together(users, activity)
     with capsys.disabled():
         print(f"\n{size} simultaneous sign-ups for {places} places (free connections decide the size)")
     assert Counter(outcomes) == {"confirmed": places, "waiting": size - places}
@@ -85,7 +56,7 @@ def test_same_volunteer_twice_at_once_gets_one_signup(tree):
     activity = make_activity(tree.unit_a, capacity=5)
     volunteer = make_volunteer(tree.unit_a, user=make_user(tree.unit_a, "volunteer"))
     users = [User.objects.get(pk=volunteer.user_id) for _ in range(12)]
-    outcomes = run_together(users, activity)
+    outcomes = sign_up_together(users, activity)
     assert sum(1 for o in outcomes if o == "confirmed") == 1
     assert all(isinstance(o, ValidationError) for o in outcomes if o != "confirmed")
     assert Signup.objects.filter(activity=activity).count() == 1

@@ -110,9 +110,8 @@ class ActivityStatusPage(ObjectActionPage):
     action = "change"
     form_class = StatusChangeForm
     title = _("Publish, cancel or close")
-
-    def perform(self, form):
-        return services.activity_set_status(actor=self.request.user, activity=self.get_object(), **form.cleaned_data)
+    service = services.activity_set_status
+    object_kwarg = "activity"
 
 
 # --- leader pages ------------------------------------------------------------------------------------
@@ -322,9 +321,8 @@ class RecordRejectPage(ObjectActionPage):
     action = "change"
     form_class = ReasonForm
     title = _("Reject these hours")
-
-    def perform(self, form):
-        return services.record_reject(actor=self.request.user, record=self.get_object(), **form.cleaned_data)
+    service = services.record_reject
+    object_kwarg = "record"
 
 
 class RecordCorrectPage(ObjectActionPage):
@@ -338,9 +336,8 @@ class RecordCorrectPage(ObjectActionPage):
         r = self.get_object()
         return {"check_in_at": timezone.localtime(r.check_in_at),
                 "check_out_at": timezone.localtime(r.check_out_at) if r.check_out_at else None}
-
-    def perform(self, form):
-        return services.record_correct(actor=self.request.user, record=self.get_object(), **form.cleaned_data)
+    service = services.record_correct
+    object_kwarg = "record"
 
 
 class NationalExportView(ListPage):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -10,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from boai.core.views_base import ScopedObjectMixin, ServiceFormPage
+from boai.core import views_base
 from boai.people.identity import looks_like_id_number, looks_like_mobile, normalise_id_number, normalise_mobile
 from boai.people.protect import id_blind, mobile_blind
 from boai.volunteers.models import Activity
@@ -29,10 +28,10 @@ def person_search(queryset, term: str, prefix: str = "person__"):
     return queryset.filter(**{f"{prefix}name__contains": term})
 
 
-class ObjectActionPage(ScopedObjectMixin, ServiceFormPage):
-    """A form acting on one scoped object (fetched with restrict(user, action); 404 outside scope)."""
+class ObjectActionPage(views_base.ObjectActionPage):
+    """The core step page (one service call on one object in scope) in this module's template; it
+    goes on to what the service returned when that has a page of its own, else to the object."""
 
-    form_class = forms.Form
     template_name = "volunteers/object_form.html"
 
     def get_success_url(self) -> str:

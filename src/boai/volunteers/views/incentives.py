@@ -113,10 +113,8 @@ class CertificateRevokePage(ObjectActionPage):
     action = "change"
     form_class = ReasonForm
     title = _("Revoke a certificate")
-
-    def perform(self, form):
-        return services.certificate_revoke(actor=self.request.user, certificate=self.get_object(),
-                                           **form.cleaned_data)
+    service = services.certificate_revoke
+    object_kwarg = "certificate"
 
 
 # --- rules and rewards ---------------------------------------------------------------------------------

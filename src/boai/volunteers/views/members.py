@@ -173,6 +173,5 @@ class MemberWithdrawPage(ObjectActionPage):
     action = "change"
     form_class = ReasonForm
     title = _("Record withdrawal from membership")
-
-    def perform(self, form):
-        return services.member_withdraw(actor=self.request.user, member=self.get_object(), **form.cleaned_data)
+    service = services.member_withdraw
+    object_kwarg = "member"

@@ -146,9 +146,8 @@ class VolunteerStatusPage(ObjectActionPage):
     action = "change"
     form_class = StatusForm
     title = _("Change status")
-
-    def perform(self, form):
-        return services.volunteer_set_status(actor=self.request.user, volunteer=self.get_object(), **form.cleaned_data)
+    service = services.volunteer_set_status
+    object_kwarg = "volunteer"
 
 
 class VolunteerRecordPage(ObjectActionPage):
@@ -173,9 +172,8 @@ class VolunteerCertificatePage(ObjectActionPage):
     form_class = PeriodForm
     title = _("Issue a service certificate")
     success_message = _("The certificate is issued.")
-
-    def perform(self, form):
-        return services.certificate_issue(actor=self.request.user, volunteer=self.get_object(), **form.cleaned_data)
+    service = services.certificate_issue
+    object_kwarg = "volunteer"
 
     def get_success_url(self):
         return self.result.get_absolute_url()

@@ -4,45 +4,16 @@ number racing for more wishes than its limit gets exactly the limit."""
 
 from __future__ import annotations
 
-import threading
-
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
+from boai.testing.concurrency import postgres_only, run_together
 from boai.wishes import services
 from boai.wishes.models import Claim, ClaimStatus, MicroWish, WishStatus
 from boai.wishes.tests import factories as f
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = postgres_only()
 
 CLAIMERS = 24
-
-
-def run_together(calls) -> list:
-    """Run each zero-argument call in its own thread and connection, all released at once."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def work(i, call):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[i] = call()
-        except ValidationError as exc:
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
 
 
 def test_concurrent_claims_of_one_wish_give_one_claim(tree):

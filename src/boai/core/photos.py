@@ -1,4 +1,5 @@
-"""Photos of wishes and deliveries: size-limited, re-encoded as JPEG without metadata.
+"""Uploaded photos (micro-wishes and their deliveries, relief home visits): size-limited, re-encoded
+as JPEG without metadata.
 
 Re-encoding drops EXIF (a phone photo's GPS position would locate the beneficiary's home) and
 anything hidden after the image data; large photos are scaled down to 1600 pixels.
@@ -13,21 +14,18 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from boai.wishes import conf
-
 FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_SIDE = 1600
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 
 
-def clean_photo(upload, *, field: str = "photo", max_mb: int | None = None) -> ContentFile | None:
+def clean_photo(upload, *, max_mb: int, field: str = "photo") -> ContentFile | None:
     """A JPEG ContentFile from an uploaded image, or a ValidationError on `field`; None for no upload.
-    `max_mb` overrides the micro-wish limit (other modules have their own setting)."""
+    `max_mb` is the calling module's own size limit (each module has its setting)."""
     if not upload:
         return None
-    limit = max_mb if max_mb is not None else conf.photo_max_mb()
-    if upload.size > limit * 1024 * 1024:
-        raise ValidationError({field: _("The photo is larger than %(max)d MB.") % {"max": limit}})
+    if upload.size > max_mb * 1024 * 1024:
+        raise ValidationError({field: _("The photo is larger than %(max)d MB.") % {"max": max_mb}})
     try:
         upload.seek(0)
         image = Image.open(upload)
