@@ -36,6 +36,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from boai.core.audit import audit_record
 from boai.core.numbering import next_number
@@ -62,6 +63,9 @@ DISBURSEMENT_PREFIX = "RD"
 ACK_SALT = "boai.relief.ack"
 BEFORE_MONEY = (ApplicationStatus.SUBMITTED, ApplicationStatus.VERIFIED, ApplicationStatus.REVIEWED,
                 ApplicationStatus.APPROVED)
+NEXT_STEP_CATEGORY = "relief.applications"
+NOTIFICATION_CATEGORIES = {NEXT_STEP_CATEGORY: gettext_lazy("Relief applications waiting for my step, and my "
+                                                            "applications returned")}
 
 
 def ack_link_hours() -> int:
@@ -86,6 +90,49 @@ def _step(application: Application, step: str, actor, note: str = "") -> Applica
     return ApplicationStep.objects.create(application=application, step=step, status=application.status,
                                           actor=_user(actor), actor_label=_label(actor), at=timezone.now(),
                                           note=(note or "")[:300])
+
+
+# What each status waits for: the permission of whoever acts next, and at which organisation levels in
+# order of preference (None: anyone in scope; the branch reviews, or the city society where no branch
+# officer can).
+_NEXT = {
+    ApplicationStatus.SUBMITTED: ("relief.verify", None, gettext_lazy("verify")),
+    ApplicationStatus.VERIFIED: ("relief.review", (1, 0), gettext_lazy("review")),
+    ApplicationStatus.APPROVED: ("relief.disburse", None, gettext_lazy("pay out")),
+}
+
+
+def _tell_next(app: Application) -> None:
+    """Notify whoever takes the application's next step (in the same transaction: a refused step
+    notifies no one). Nobody is told to act on an application they may not act on: whoever raised or
+    verified it is left out of review and approval, and an approval above the branch's limit goes to
+    the city society only. A rejection goes back to whoever raised it."""
+    from boai.accounts.selectors import unit_staff
+    from boai.core.notifications import notify
+
+    url = app.get_absolute_url()
+    if app.status == ApplicationStatus.REJECTED:
+        if app.raised_by_id and app.raised_by_id != app.rejected_by_id:
+            notify(recipients=[app.raised_by], category=NEXT_STEP_CATEGORY, url=url, body=app.reject_reason,
+                   title=_("Relief application %(number)s was rejected") % {"number": app.number})
+        return
+    if app.status == ApplicationStatus.REVIEWED:  # the branch approves within its limit, else the city
+        perm, action = "relief.approve", _("approve")
+        levels = (0,) if app.approval_level == ApprovalLevel.CITY else (1, 0)
+    elif app.status in _NEXT:
+        perm, levels, action = _NEXT[app.status]
+    else:
+        return
+    barred = {app.raised_by_id, app.verified_by_id} if perm in ("relief.review", "relief.approve") else set()
+    candidates = [u for u in unit_staff([app.org_id], perm=perm).get(app.org_id, []) if u.pk not in barred]
+    staff = candidates if levels is None else next(
+        (found for level in levels if (found := [u for u in candidates if u.org.level == level])), [])
+    if staff:
+        notify(recipients=staff, category=NEXT_STEP_CATEGORY, url=url,
+               title=_("Relief application %(number)s is waiting for you to %(action)s it") % {
+                   "number": app.number, "action": action},
+               body=_("%(type)s, ¥%(amount)s, %(org)s") % {"type": app.relief_type.name, "org": app.org.name,
+                                                          "amount": app.amount_approved or app.amount_requested})
 
 
 def _lock(application: Application) -> Application:
@@ -225,6 +272,7 @@ def application_create(*, actor, household: Household, relief_type: ReliefType, 
     audit_record(actor=actor, action="relief.application.create", obj=app,
                  after={"number": app.number, "household": household.pk, "relief_type": relief_type.code,
                         "amount": amount, "channel": channel, "level": app.approval_level})
+    _tell_next(app)
     return app
 
 
@@ -240,6 +288,7 @@ def application_verify(*, actor, application: Application, note: str = "") -> Ap
     app.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
     _step(app, "verify", actor, _text(note, "note", 300))
     audit_record(actor=actor, action="relief.application.verify", obj=app, after={"status": app.status})
+    _tell_next(app)
     return app
 
 
@@ -293,6 +342,7 @@ def application_review(*, actor, application: Application, note: str = "") -> Ap
     _step(app, "review", actor, _text(note, "note", 300))
     audit_record(actor=actor, action="relief.application.review", obj=app,
                  after={"status": app.status, "duplicates": len(check.grants), "level": app.approval_level})
+    _tell_next(app)
     return app
 
 
@@ -345,6 +395,7 @@ def application_approve(*, actor, application: Application, amount_approved=None
     audit_record(actor=actor, action="relief.application.approve", obj=app,
                  after={"amount": amount, "level": level, "duplicates": len(check.grants),
                         "duplicates_acknowledged": bool(check.found)})
+    _tell_next(app)
     return app
 
 
@@ -363,6 +414,7 @@ def application_reject(*, actor, application: Application, reason: str) -> Appli
     _step(app, "reject", actor, app.reject_reason)
     audit_record(actor=actor, action="relief.application.reject", obj=app, reason=app.reject_reason,
                  after={"status": app.status})
+    _tell_next(app)
     return app
 
 

@@ -356,3 +356,46 @@ def test_system_jobs_move_campaign_applications(tree, staff, rt):
     d = svc.disbursement_record(actor=None, application=app, method=DisbursementMethod.GOODS, amount=AMOUNT,
                                 paid_on=timezone.localdate(), goods="米面油")
     assert d.spending_id and app.steps.count() == 5
+
+
+def _told(app, step_title: str) -> set:
+    from boai.core.models import Notification
+
+    return set(Notification.objects.filter(category=svc.NEXT_STEP_CATEGORY, url=app.get_absolute_url(),
+                                           title__contains=step_title).values_list("recipient__username", flat=True))
+
+
+def test_each_step_tells_whoever_takes_the_next_one(tree, staff, rt):
+    """Raised → the unit's verifiers; verified → the branch's reviewers; reviewed → the approvers of the
+    level the amount needs; approved → who pays out. Nobody is told to review or approve their own."""
+    household = make_household(tree.unit_a, members=2)
+    app = _raise(staff, household, rt)
+    verifiers = _told(app, "verify")
+    assert {staff.worker.username, staff.worker2.username} <= verifiers
+    assert staff.officer_b.username not in verifiers
+    svc.application_verify(actor=staff.worker2, application=app)
+    assert _told(app, "review") == {staff.reviewer.username, staff.approver.username}  # the branch, not the city
+    svc.application_review(actor=staff.reviewer, application=app)
+    assert _told(app, "to approve") == {staff.reviewer.username, staff.approver.username}
+    app = svc.application_approve(actor=staff.approver, application=app)
+    assert staff.reviewer.username in _told(app, "pay out") and staff.officer_b.username not in _told(app, "pay out")
+
+    big = svc.application_create(actor=staff.reviewer, household=make_household(tree.unit_a), relief_type=rt,
+                                 amount_requested=Decimal("1500.00"), reason="大病", channel="staff")
+    svc.application_verify(actor=staff.worker, application=big)
+    assert staff.reviewer.username not in _told(big, "review")  # raised it: may not review it
+    svc.application_review(actor=staff.approver, application=big)
+    assert _told(big, "to approve") == {staff.city.username}  # above the branch's limit
+
+
+def test_a_rejection_goes_back_to_whoever_raised_it_and_a_refused_step_tells_no_one(tree, staff, rt):
+    from boai.core.models import Notification
+
+    app = _raise(staff, make_household(tree.unit_a), rt)
+    svc.application_reject(actor=staff.worker2, application=app, reason="收入超过标准")
+    told = Notification.objects.get(category=svc.NEXT_STEP_CATEGORY, title__contains="rejected")
+    assert told.recipient == staff.worker and told.body == "收入超过标准"
+    before = Notification.objects.count()
+    with pytest.raises(ValidationError):
+        svc.application_verify(actor=staff.worker2, application=app)
+    assert Notification.objects.count() == before

@@ -450,8 +450,14 @@ urlpatterns = [
 
 
 def register() -> None:
-    """Navigation of this area (the public phone pages are registered as a public service)."""
+    """Navigation of this area (the public phone pages are registered as a public service) and the
+    notification category of the application workflow."""
+    from boai.core.notifications import register_category
     from boai.core.registry import NavItem, PublicService, register_nav, register_public
+    from boai.relief.services.applications import NOTIFICATION_CATEGORIES
+
+    for code, label in NOTIFICATION_CATEGORIES.items():
+        register_category(code, label)
 
     register_nav(
         NavItem("relief", _("Relief applications"), "relief:application-list", "relief.view", "file-earmark-text",
