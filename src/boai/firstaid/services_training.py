@@ -151,7 +151,15 @@ def enrol_staff(*, actor, session: Session, person, employer: str = "") -> Enrol
 
 @transaction.atomic
 def enrol_cancel(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
+    """Remove a trainee from a session (a no-show, a duplicate sign-up): the place is free again; the
+    row stays, struck through, with the reason in the audit log."""
+    enrolment = Enrolment.objects.select_for_update().select_related("session__org").get(pk=enrolment.pk)
     require_scope(actor, "firstaid.change", enrolment.session.org)
+    reason = " ".join(str(reason or "").split())
+    if len(reason) < 2:
+        raise ValidationError({"reason": _("Say why the trainee is removed.")})
+    if enrolment.cancelled:
+        raise ValidationError(_("This enrolment was cancelled."))
     if enrolment.result == Result.PASSED:
         raise ValidationError(_("A trainee who passed cannot be removed; revoke the certificate instead."))
     enrolment.cancelled = True

@@ -49,6 +49,7 @@ staff = [
     path("enrolments/", views_training.EnrolmentListPage.as_view(), name="enrolment-list"),
     path("enrolments/export/", views_training.EnrolmentExportPage.as_view(), name="enrolment-export"),
     path("enrolments/<int:pk>/result/", views_training.ResultPage.as_view(), name="enrolment-result"),
+    path("enrolments/<int:pk>/cancel/", views_training.EnrolmentCancelPage.as_view(), name="enrolment-cancel"),
     path("certificates/", views_training.CertificateListPage.as_view(), name="certificate-list"),
     path("certificates/export/", views_training.CertificateExportPage.as_view(), name="certificate-export"),
     path("certificates/<int:pk>/", views_training.CertificateDetailPage.as_view(), name="certificate-detail"),

@@ -127,6 +127,22 @@ class ResultPage(ObjectActionPage):
         return self.result.session.get_absolute_url()
 
 
+class EnrolmentCancelPage(ObjectActionPage):
+    """Remove a trainee who will not attend: the place is free again."""
+
+    model = Enrolment
+    action = "change"
+    form_class = RevokeForm
+    title = _("Remove trainee")
+    submit_label = _("Remove trainee")
+    success_message = _("Trainee removed; the place is free again.")
+    service = svc.enrol_cancel
+    object_kwarg = "enrolment"
+
+    def get_success_url(self) -> str:
+        return self.get_object().session.get_absolute_url()
+
+
 # --- certificates -------------------------------------------------------------------------------
 
 class CertificateFilter(django_filters.FilterSet):

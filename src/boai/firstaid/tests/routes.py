@@ -96,6 +96,7 @@ ROUTES = {
                                      marker=lambda e: e.person.name),
     "firstaid:enrolment-export": Route(perm="firstaid.export", lists="enrolment", marker=lambda e: e.person.name),
     "firstaid:enrolment-result": Route(perm="firstaid.change", obj="enrolment"),
+    "firstaid:enrolment-cancel": Route(perm="firstaid.change", obj="enrolment"),
     "firstaid:certificate-list": Route(perm="firstaid.view", lists="certificate", search_param="q",
                                        marker=lambda c: c.number),
     "firstaid:certificate-export": Route(perm="firstaid.export", lists="certificate", marker=lambda c: c.number),

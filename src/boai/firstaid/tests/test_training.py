@@ -193,3 +193,30 @@ def test_public_enrol_page_on_a_phone(tree, client):
     again = client.post(reverse("firstaid:public-enrol", args=[session.pk]),
                         {"name": "赵六", "id_number": f.resident_id(66), "mobile": "13966666666", "consent": "on"})
     assert again.status_code == 200 and "already enrolled" in again.content.decode() or "已" in again.content.decode()
+
+
+def test_removing_a_trainee_frees_the_place_and_keeps_the_reason(tree, officer, login_as):
+    session = f.make_session(tree.unit_a, capacity=1)
+    e = svc.enrol_public(session=session, name="甲", id_number=f.resident_id(11), mobile="13900000011", consent=True)
+    with pytest.raises(ValidationError):  # full
+        svc.enrol_public(session=session, name="乙", id_number=f.resident_id(12), mobile="13900000012", consent=True)
+    client = login_as(officer)
+    detail = client.get(reverse("firstaid:session-detail", args=[session.pk])).content.decode()
+    assert reverse("firstaid:enrolment-cancel", args=[e.pk]) in detail
+    empty = client.post(reverse("firstaid:enrolment-cancel", args=[e.pk]), {"reason": " "})
+    assert empty.status_code == 200 and not Enrolment.objects.get(pk=e.pk).cancelled
+    done = client.post(reverse("firstaid:enrolment-cancel", args=[e.pk]), {"reason": "本人电话告知无法参加"})
+    assert done.status_code == 302 and done["Location"] == session.get_absolute_url()
+    assert Enrolment.objects.get(pk=e.pk).cancelled
+    assert AuditEntry.objects.get(action="firstaid.enrolment.cancel").reason == "本人电话告知无法参加"
+    svc.enrol_public(session=session, name="乙", id_number=f.resident_id(12), mobile="13900000012", consent=True)
+    with pytest.raises(ValidationError):
+        svc.enrol_cancel(actor=officer, enrolment=e, reason="再次取消")
+
+
+def test_a_trainee_who_passed_cannot_be_removed(tree, officer):
+    e = f.make_enrolment(tree.unit_a)
+    _pass(e, actor=officer)
+    with pytest.raises(ValidationError):
+        svc.enrol_cancel(actor=officer, enrolment=e, reason="误报名")
+    assert not Enrolment.objects.get(pk=e.pk).cancelled
