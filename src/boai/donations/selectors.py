@@ -249,8 +249,10 @@ def income_spending_report(*, funds, projects, start: dt.date | None = None, end
 
 
 def journal_balance_check() -> list[tuple[int, Decimal, Decimal]]:
-    """Internal accounts whose stored balance differs from the sum of their lines (should be none)."""
-    sums = dict(JournalLine.objects.values_list("account").annotate(s=Sum("amount")).order_by())
+    """Internal accounts whose stored balance differs from the sum of their lines (should be none).
+    (SQLite sums decimals as floats: the sums are rounded to the fen before comparing.)"""
+    sums = {pk: Decimal(total).quantize(ZERO) for pk, total in
+            JournalLine.objects.values_list("account").annotate(s=Sum("amount")).order_by()}
     out = []
     for pk, balance in Account.objects.filter(kind__in=[AccountKind.FUND, AccountKind.PROJECT, AccountKind.RELIEF]
                                               ).values_list("pk", "balance"):
