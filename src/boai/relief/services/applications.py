@@ -25,6 +25,8 @@ attributed in relief's step, audit and the disbursement row.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import io
 from decimal import Decimal, InvalidOperation
@@ -102,14 +104,43 @@ _NEXT = {
 }
 
 
+_batch: contextvars.ContextVar[bool] = contextvars.ContextVar("boai_relief_batch", default=False)
+
+
+@contextlib.contextmanager
+def batch_steps():
+    """Inside a batch (a campaign raising or approving its list), the single steps tell no one: the
+    batch tells the next step's staff once (`tell_staff`) instead of once per household."""
+    token = _batch.set(True)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def tell_staff(*, org_id: int, perm: str, levels: tuple[int, ...] | None, title: str, url: str, body: str = "",
+               barred: set | frozenset = frozenset()) -> None:
+    """Notify the users acting for `org_id` or above who hold `perm`, at the first of `levels` that has
+    any (None: every level), leaving out `barred` user ids."""
+    from boai.accounts.selectors import unit_staff
+    from boai.core.notifications import notify
+
+    candidates = [u for u in unit_staff([org_id], perm=perm).get(org_id, []) if u.pk not in barred]
+    staff = candidates if levels is None else next(
+        (found for level in levels if (found := [u for u in candidates if u.org.level == level])), [])
+    if staff:
+        notify(recipients=staff, category=NEXT_STEP_CATEGORY, title=title, body=body, url=url)
+
+
 def _tell_next(app: Application) -> None:
     """Notify whoever takes the application's next step (in the same transaction: a refused step
     notifies no one). Nobody is told to act on an application they may not act on: whoever raised or
     verified it is left out of review and approval, and an approval above the branch's limit goes to
     the city society only. A rejection goes back to whoever raised it."""
-    from boai.accounts.selectors import unit_staff
     from boai.core.notifications import notify
 
+    if _batch.get():
+        return
     url = app.get_absolute_url()
     if app.status == ApplicationStatus.REJECTED:
         if app.raised_by_id and app.raised_by_id != app.rejected_by_id:
@@ -124,11 +155,7 @@ def _tell_next(app: Application) -> None:
     else:
         return
     barred = {app.raised_by_id, app.verified_by_id} if perm in ("relief.review", "relief.approve") else set()
-    candidates = [u for u in unit_staff([app.org_id], perm=perm).get(app.org_id, []) if u.pk not in barred]
-    staff = candidates if levels is None else next(
-        (found for level in levels if (found := [u for u in candidates if u.org.level == level])), [])
-    if staff:
-        notify(recipients=staff, category=NEXT_STEP_CATEGORY, url=url,
+    tell_staff(org_id=app.org_id, perm=perm, levels=levels, url=url, barred=barred,
                title=_("Relief application %(number)s is waiting for you to %(action)s it") % {
                    "number": app.number, "action": action},
                body=_("%(type)s, ¥%(amount)s, %(org)s") % {"type": app.relief_type.name, "org": app.org.name,

@@ -311,12 +311,12 @@ def campaign_raise(*, actor, campaign: Campaign) -> int:
     """One application per listed household of the actor's subtree (`channel=campaign`, the standard
     amount and package), verified at once: the grassroots unit vouches for the list it built."""
     from boai.relief.models import Channel
-    from boai.relief.services.applications import application_create, application_verify
+    from boai.relief.services.applications import application_create, application_verify, batch_steps
 
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError(_("Applications are raised while the campaign is under way."))
     raised = 0
-    with transaction.atomic():
+    with transaction.atomic(), batch_steps():
         for entry in _scoped_entries(actor, campaign, status=CampaignHousehold.Status.LISTED, application=None):
             app = application_create(actor=actor, household=entry.household, relief_type=campaign.relief_type,
                                      amount_requested=campaign.standard_amount, reason=campaign.name,
@@ -326,7 +326,20 @@ def campaign_raise(*, actor, campaign: Campaign) -> int:
             entry.save(update_fields=["application"])
             raised += 1
         audit_record(actor=actor, action="relief.campaign.raise", obj=campaign, after={"applications": raised})
+        if raised:
+            _tell_batch(actor, campaign, "relief.review", (1, 0), _("review"), raised)
     return raised
+
+
+def _tell_batch(actor, campaign: Campaign, perm: str, levels, action: str, n: int) -> None:
+    """One notification for a batch, to the staff above the actor who take the next step."""
+    from boai.relief.services.applications import tell_staff
+
+    org_id = getattr(actor, "org_id", None) or campaign.org_id
+    tell_staff(org_id=org_id, perm=perm, levels=levels, url=campaign.get_absolute_url(),
+               barred={getattr(actor, "pk", None)} if perm in ("relief.review", "relief.approve") else set(),
+               title=_("Campaign %(campaign)s: %(n)s applications are waiting for you to %(action)s them")
+               % {"campaign": campaign.name, "n": n, "action": action})
 
 
 def campaign_approve(*, actor, campaign: Campaign, acknowledge_duplicates: bool = False) -> tuple[int, list[str]]:
@@ -334,10 +347,10 @@ def campaign_approve(*, actor, campaign: Campaign, acknowledge_duplicates: bool 
     Each household's duplicate check still runs: a household it refuses is left out and reported
     (its application stays to be decided one by one); the others are approved."""
     from boai.relief.models import ApplicationStatus
-    from boai.relief.services.applications import application_approve, application_review
+    from boai.relief.services.applications import application_approve, application_review, batch_steps
 
     approved, refused = 0, []
-    with transaction.atomic():
+    with transaction.atomic(), batch_steps():
         entries = _scoped_entries(actor, campaign, status=CampaignHousehold.Status.LISTED,
                                   application__status=ApplicationStatus.VERIFIED)
         for entry in entries:
@@ -350,6 +363,8 @@ def campaign_approve(*, actor, campaign: Campaign, acknowledge_duplicates: bool 
                 refused.append(f"{entry.household.number}: {'; '.join(exc.messages)}")
         audit_record(actor=actor, action="relief.campaign.approve", obj=campaign,
                      after={"approved": approved, "refused": len(refused)})
+        if approved:
+            _tell_batch(actor, campaign, "relief.disburse", None, _("pay out"), approved)
     return approved, refused
 
 

@@ -72,3 +72,22 @@ def test_progress_counts_deliveries_made_on_the_application_page(tree):
                         amount=entry.application.amount_approved, paid_on=timezone.localdate())
     (row,) = sel.progress(campaign, staff.approver)
     assert (row.on_list, row.delivered, row.acknowledged) == (1, 1, 0)
+
+
+def test_a_batch_tells_the_next_step_once_not_once_per_household(tree):
+    from boai.core.models import Notification
+
+    staff = make_staff(tree)
+    rt, _gift = funded_relief_type(tree.city, max_amount=Decimal("1000.00"))
+    campaign = make_campaign(tree.city, relief_type=rt, quota_org=tree.branch_a, quota=5)
+    for _ in range(3):
+        make_household(tree.unit_a)
+    svc.campaign_build_list(actor=staff.worker, campaign=campaign)
+    svc.campaign_raise(actor=staff.worker, campaign=campaign)
+    told = Notification.objects.filter(category="relief.applications")
+    assert sorted(told.values_list("recipient__username", flat=True)) == sorted(
+        [staff.reviewer.username, staff.approver.username])  # the branch's reviewers, once each
+    assert all("3 applications" in n.title and n.url == campaign.get_absolute_url() for n in told)
+    svc.campaign_approve(actor=staff.approver, campaign=campaign)
+    payers = told.filter(title__contains="pay out")
+    assert payers.count() == len(set(payers.values_list("recipient", flat=True))) >= 1  # one each
