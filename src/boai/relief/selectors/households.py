@@ -77,10 +77,18 @@ def alerts_for(user, *, open_only: bool = True) -> QuerySet[Alert]:
     return alerts
 
 
-def map_points(user, *, limit: int = 5000) -> list[dict]:
-    """Active households with a map point, as plain dicts for the map page (masked address only)."""
-    rows = (Household.objects.restrict(user, "view").filter(status=HouseholdStatus.ACTIVE,
-                                                             latitude__isnull=False, longitude__isnull=False)
-            .order_by("-id").values("id", "number", "latitude", "longitude", "risk_level", "address_masked",
-                                    "categories")[:limit])
-    return [{**r, "latitude": float(r["latitude"]), "longitude": float(r["longitude"])} for r in rows]
+MAP_LIMIT = 5000
+
+
+def map_points(user, *, risk: str = "", limit: int = MAP_LIMIT) -> tuple[list[dict], int]:
+    """Active households with a map point (of one risk level, if given), newest first, as plain dicts
+    for the map page (masked address only), and how many there are in all (the page says when it
+    shows only the first `limit`)."""
+    qs = Household.objects.restrict(user, "view").filter(status=HouseholdStatus.ACTIVE, latitude__isnull=False,
+                                                          longitude__isnull=False)
+    if risk:
+        qs = qs.filter(risk_level=risk)
+    rows = list(qs.order_by("-id").values("id", "number", "latitude", "longitude", "risk_level",
+                                          "address_masked")[:limit])
+    total = len(rows) if len(rows) < limit else qs.count()
+    return [{**r, "latitude": float(r["latitude"]), "longitude": float(r["longitude"])} for r in rows], total

@@ -136,6 +136,22 @@ def test_map_lists_points(tree, client, officer):
     assert household.number in body and hidden.number not in body
 
 
+def test_map_filters_by_risk_and_says_when_it_shows_only_the_newest(tree, client, officer, monkeypatch):
+    from boai.relief.models import RiskLevel
+    from boai.relief.selectors import households as sel
+
+    urgent = make_household(tree.unit_a, latitude="31.5", longitude="120.3", risk_level=RiskLevel.URGENT)
+    stable = [make_household(tree.unit_a, latitude="31.6", longitude="120.2") for _ in range(2)]
+    body = client.get(reverse("relief:household-map"), {"risk": "urgent"}).content.decode()
+    assert urgent.number in body and stable[0].number not in body and '"level": "urgent"' in body
+    monkeypatch.setattr(sel, "MAP_LIMIT", 2)
+    page = client.get(reverse("relief:household-map"))
+    assert [p["number"] for p in page.context["points"]] == [stable[1].number, stable[0].number]
+    assert page.context["total"] == 3 and page.context["truncated"]
+    assert "3" in page.content.decode().split('data-testid="map-count"')[1][:300]
+    assert client.get(reverse("relief:household-map"), {"risk": "bogus"}).context["level"] == ""
+
+
 def test_api_alert_close(tree, client, officer):
     alert = make_alert(tree.unit_a)
     response = client.post(reverse("api:relief-alert-close", args=[alert.pk]), {"resolution": ""})

@@ -368,14 +368,18 @@ class HouseholdMapPage(PermissionMixin, TemplateView):
         from django.conf import settings
         from django.urls import reverse
 
-        points = selectors.map_points(self.request.user)
-        risk = dict(RiskLevel.choices)
+        level = self.request.GET.get("risk", "")
+        level = level if level in RiskLevel.values else ""
+        points, total = selectors.map_points(self.request.user, risk=level, limit=selectors.MAP_LIMIT)
+        labels = dict(RiskLevel.choices)
         for p in points:
-            p["risk"] = str(risk.get(p.pop("risk_level"), ""))
+            p["level"] = p.pop("risk_level")
+            p["risk"] = str(labels.get(p["level"], ""))
             p["url"] = reverse("relief:household-detail", args=[p["id"]])
-            p.pop("categories", None)
+        levels = [("", _("All"))] + [(code, label) for code, label in reversed(RiskLevel.choices)]
         return super().get_context_data(
-            title=_("Households on the map"), points=points,
+            title=_("Households on the map"), points=points, total=total, level=level, levels=levels,
+            truncated=total > len(points),
             map_config={"points": points, "tiles": settings.BOAI_MAP_TILE_URL,
                         "attribution": settings.BOAI_MAP_TILE_ATTRIBUTION}, **kwargs)
 
