@@ -1,6 +1,6 @@
 """Relief API: households (/api/v1/relief/households/), their members, assessments and visits
-(read), and the monitoring alerts (read, close). Scoped like the pages; writes go through services.
-ID numbers, mobiles and addresses are always masked."""
+(read; assessments and visits also written), and the monitoring alerts (read, close). Scoped like the
+pages; writes go through services. ID numbers, mobiles and addresses are always masked."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from boai.core.api import ScopedViewSet
@@ -106,14 +107,28 @@ class AssessmentWriteSerializer(serializers.Serializer):
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 
+class VisitWriteSerializer(serializers.Serializer):
+    visited_on = serializers.DateField()
+    notes = serializers.CharField()
+    purpose = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    visitor_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    needs_follow_up = serializers.BooleanField(required=False, default=False)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, allow_empty=True,
+                                   help_text="JPEG, PNG or WebP, each within BOAI_RELIEF_PHOTO_MAX_MB; "
+                                             "re-encoded without metadata")
+    captions = serializers.ListField(child=serializers.CharField(max_length=100, allow_blank=True), required=False)
+
+
 class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
     """Households in the caller's scope; `search` takes a number, a name or an ID number. `POST` registers a
-    household (relief.add); `POST .../assess/` records a dated assessment (sudden changes raise alerts)."""
+    household (relief.add); `POST .../assess/` records a dated assessment (sudden changes raise alerts);
+    `POST .../visit/` (multipart) records a home visit with its photos, as a worker's phone app would."""
 
     model = Household
     serializer_class = HouseholdSerializer
     filterset_fields = ["status", "risk_level", "org"]
-    action_permissions = {"assess": "add", "members": "view", "assessments": "view", "visits": "view"}
+    action_permissions = {"assess": "add", "visit": "add", "members": "view", "assessments": "view",
+                          "visits": "view"}
 
     @extend_schema(request=HouseholdWriteSerializer, responses={201: HouseholdSerializer})
     def create(self, request, *args, **kwargs):
@@ -132,6 +147,14 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         fields.setdefault("categories", [])
         assessment = services.assessment_record(actor=request.user, household=self.get_object(), **fields)
         return Response(AssessmentSerializer(assessment).data, status=201)
+
+    @extend_schema(request={"multipart/form-data": VisitWriteSerializer}, responses={201: VisitSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def visit(self, request, pk=None):
+        data = VisitWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit = services.visit_record(actor=request.user, household=self.get_object(), **data.validated_data)
+        return Response(VisitSerializer(visit).data, status=201)
 
     def get_queryset(self):
         qs = selectors.households_for(self.request.user, self.scope_action(self.request)).order_by("-id")

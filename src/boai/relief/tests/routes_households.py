@@ -55,6 +55,8 @@ ROUTES = {
     "api:relief-household-assess": _api("relief.add", "relief_household", method="post", ok=(201,),
                                         data={"monthly_income": "1000", "risk_level": "normal",
                                               "categories": ["dibao"]}),
+    "api:relief-household-visit": _api("relief.add", "relief_household", method="post", ok=(201,),
+                                       data={"visited_on": "2026-01-05", "notes": "矩阵测试走访"}),
     "api:relief-alert-list": _api("relief.view", lists="relief_alert", marker=_alert_number),
     "api:relief-alert-detail": _api("relief.view", "relief_alert"),
     "api:relief-alert-close": _api("relief.add", "relief_alert", method="post", data={"resolution": "矩阵测试处理"}),

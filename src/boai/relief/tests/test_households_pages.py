@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,3 +206,22 @@ def test_detail_query_count_does_not_grow_with_visits_and_members(tree, client, 
             assert client.get(household.get_absolute_url()).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_api_visit_upload_with_photos(tree, client, officer, settings, tmp_path):
+    from boai.relief.models import HomeVisit
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    household = make_household(tree.unit_a)
+    url = reverse("api:relief-household-visit", args=[household.pk])
+    response = client.post(url, {"visited_on": timezone.localdate().isoformat(), "notes": "老人行动不便，需送药",
+                                 "needs_follow_up": "true", "captions": ["门口"],
+                                 "photos": [image_upload("door.jpg", fmt="JPEG")]})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["needs_follow_up"] is True and len(body["photos"]) == 1
+    assert Alert.objects.filter(household=household, kind="follow_up", resolved_at__isnull=True).exists()
+    bad = client.post(url, {"visited_on": timezone.localdate().isoformat(), "notes": "照片有误",
+                            "photos": [SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")]})
+    assert bad.status_code == 400 and "photos" in bad.json()
+    assert HomeVisit.objects.filter(household=household).count() == 1  # the refused one wrote nothing
