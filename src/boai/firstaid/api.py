@@ -271,15 +271,30 @@ class ResultSerializer(serializers.Serializer):
     practical_passed = serializers.BooleanField(allow_null=True)
 
 
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
 class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     from boai.firstaid.models import Enrolment as model  # noqa: N813
 
     serializer_class = EnrolmentSerializer
     filterset_fields = ["session", "result", "source"]
-    action_permissions = {"result": "change"}
+    action_permissions = {"result": "change", "cancel": "change"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("person")
+
+    @extend_schema(request=RevokeSerializer, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Remove a trainee who will not come (`reason` required): the place is free again."""
+        from boai.firstaid.services_training import enrol_cancel
+
+        data = RevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrolment = enrol_cancel(actor=request.user, enrolment=self.get_object(), **data.validated_data)
+        return Response(EnrolmentSerializer(enrolment).data)
 
     @extend_schema(request=ResultSerializer, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
@@ -303,10 +318,6 @@ class CertificateSerializer(serializers.ModelSerializer):
         model = Certificate
         fields = ["id", "number", "person", "holder", "course_type", "session", "org", "issued_on", "valid_until",
                   "status", "revoked_at", "revoke_reason"]
-
-
-class RevokeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
 
 
 class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -115,6 +115,8 @@ ROUTES = {
     "api:firstaid-enrolment-result": _api("firstaid.change", "enrolment", method="post",
                                           data={"attendance_percent": 100, "theory_score": 50,
                                                 "practical_passed": True}),
+    "api:firstaid-enrolment-cancel": _api("firstaid.change", "enrolment", method="post",
+                                          data={"reason": "矩阵测试：无法参加"}),
     "api:firstaid-certificate-list": _api("firstaid.view", lists="certificate", search_param="search",
                                           marker=lambda c: c.number),
     "api:firstaid-certificate-detail": _api("firstaid.view", "certificate"),

@@ -220,3 +220,13 @@ def test_a_trainee_who_passed_cannot_be_removed(tree, officer):
     with pytest.raises(ValidationError):
         svc.enrol_cancel(actor=officer, enrolment=e, reason="误报名")
     assert not Enrolment.objects.get(pk=e.pk).cancelled
+
+
+def test_api_removes_a_trainee(tree, officer, login_as):
+    client = login_as(officer)
+    e = f.make_enrolment(tree.unit_a)
+    url = reverse("api:firstaid-enrolment-cancel", args=[e.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    response = client.post(url, {"reason": "单位调整，不再参加"})
+    assert response.status_code == 200 and Enrolment.objects.get(pk=e.pk).cancelled
+    assert client.post(url, {"reason": "再次"}).status_code == 400
