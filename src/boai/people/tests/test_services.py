@@ -254,3 +254,14 @@ def test_a_copy_line_is_the_rows_columns_in_copy_text(case):
     sealed = services.seal_for_copy(row)
     assert sealed.line == "\t".join(map(services._copy_field, services.protected_tuple(row, None)[:-2]))
     assert sealed.line.split("\t")[1] == "王\\\\小明" and sealed.blind == row.blind and sealed.org_id == 1
+
+
+def test_duplicates_are_found_in_chunks_of_any_size(tree, branch_admin):
+    """Re-importing people already registered: every one is named, however the lookups are chunked
+    (PostgreSQL: one array query, then the matches loaded `chunk` at a time; elsewhere IN lists)."""
+    registered = [make_person(tree.unit_a) for _ in range(5)]
+    rows = [services.clean_person(org_id=tree.unit_a.pk, name=p.name, id_number=p.id_number) for p in registered]
+    rows.insert(2, _rows(tree, 1)[0])  # a new one in between
+    reasons = services.find_duplicates(rows, actor=branch_admin, chunk=2)
+    assert sorted(reasons) == [0, 1, 3, 4, 5]
+    assert all(registered[0].org.name in r or "already registered" in r for r in reasons.values())
