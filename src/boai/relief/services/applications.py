@@ -653,6 +653,18 @@ def ack_link_token(disbursement: Disbursement) -> str:
     return signing.dumps({"d": disbursement.pk, "r": disbursement.ref}, salt=ACK_SALT, compress=True)
 
 
+def ack_link_issue(*, actor, application: Application) -> str:
+    """A signing link's token for the delivery of `application` still waiting for acknowledgement
+    (relief.disburse in scope); issuing it is audited."""
+    app = Application.objects.select_related("org").get(pk=application.pk)
+    require(actor, "relief.disburse", app.org)
+    d = Disbursement.objects.filter(application=app, acknowledged_at__isnull=True).first()
+    if d is None or app.status != ApplicationStatus.DISBURSED:
+        raise ValidationError(_("There is no delivery waiting for acknowledgement."))
+    audit_record(actor=actor, action="relief.disbursement.ack_link", obj=d, org=app.org)
+    return ack_link_token(d)
+
+
 def disbursement_for_token(token: str) -> Disbursement:
     """The disbursement a signing link names, or ValidationError (expired, forged, already used)."""
     try:

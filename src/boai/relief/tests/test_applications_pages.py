@@ -120,6 +120,9 @@ def test_the_signing_link_page(tree, staff, rt, client):
                             paid_on=timezone.localdate())
     login(client, staff.reviewer)
     client.post(reverse("relief:application-ack-link", args=[app.pk]), {})
+    from boai.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="relief.disbursement.ack_link", actor_id=staff.reviewer.pk).count() == 1
     detail = client.get(app.get_absolute_url()).content.decode()
     link = re.search(r'data-testid="household-sign-link"[^>]*>([^<]+)<', detail).group(1)
     client.logout()
@@ -129,6 +132,8 @@ def test_the_signing_link_page(tree, staff, rt, client):
     data_url = "data:image/png;base64," + base64.b64encode(png_upload().read()).decode()
     assert 'data-testid="signed"' in client.post(link, {"signature": data_url}).content.decode()
     assert 'data-testid="sign-error"' in client.get(link).content.decode()
+    with pytest.raises(svc.ValidationError):  # signed: no delivery waits for a link any more
+        svc.ack_link_issue(actor=staff.reviewer, application=app)
 
 
 def test_a_household_applies_on_its_phone(tree, rt, client, settings):

@@ -398,13 +398,7 @@ class AckLinkPage(ActionPage):
 
     def perform(self, form):
         app = self.get_object()
-        d = Disbursement.objects.filter(application=app, acknowledged_at__isnull=True).first()
-        if d is None or app.status != ApplicationStatus.DISBURSED:
-            raise ValidationError(_("There is no delivery waiting for acknowledgement."))
-        token = services.ack_link_token(d)
-        from boai.core.audit import audit_record
-
-        audit_record(actor=self.request.user, action="relief.disbursement.ack_link", obj=d, org=app.org)
+        token = services.ack_link_issue(actor=self.request.user, application=app)
         url = self.request.build_absolute_uri(reverse("relief_public:sign", args=[token]))
         self.request.session[f"relief_ack_link_{app.pk}"] = url
         return app
