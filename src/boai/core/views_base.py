@@ -242,6 +242,25 @@ class ObjectActionPage(ScopedObjectMixin, ServiceFormPage):
         return super().get_context_data(**kwargs)
 
 
+class OneTimeLinkPage(ObjectActionPage):
+    """Issue a one-time link for an object (a household's signing page, a beneficiary's confirmation):
+    ``service`` checks, audits and returns the token; the link's absolute URL (``link_route`` with the
+    token) is kept in the session under ``session_key`` (formatted with the object's ``pk``) for the
+    object's page to show once, as a QR code and text."""
+
+    link_route = ""
+    session_key = ""
+
+    def perform(self, form) -> Any:
+        from django.urls import reverse
+
+        obj = self.get_object()
+        token = super().perform(form)
+        self.request.session[self.session_key.format(pk=obj.pk)] = self.request.build_absolute_uri(
+            reverse(self.link_route, args=[token]))
+        return obj
+
+
 def _add_service_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

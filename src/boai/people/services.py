@@ -424,23 +424,27 @@ def copy_text(rows: Iterable[PersonRow], now: dt.datetime) -> tuple[bytes, dict[
     bytes (`person_bulk_load`)."""
     lines, counts = [], {}
     for row in rows:
-        lines.append("\t".join(map(_copy_field, protected_tuple(row, now))))
+        lines.append(seal_for_copy(row).line)
         counts[row.org_id] = counts.get(row.org_id, 0) + 1
-    lines.append("")
-    return "\n".join(lines).encode(), counts
+    return _with_timestamps(lines, now), counts
+
+
+def _with_timestamps(lines: list[str], now: dt.datetime) -> bytes:
+    """`seal_for_copy` lines completed with created_at/updated_at, as one COPY chunk."""
+    suffix = f"\t{now.isoformat()}\t{now.isoformat()}\n"
+    return (suffix.join(lines) + suffix).encode() if lines else b""
 
 
 def person_bulk_copy(*, actor, rows: Sequence[SealedRow], source: str = "", audit: bool = True,
                      chunk: int = 5000) -> int:
     """PostgreSQL: rows made by `seal_for_copy` (already validated and checked for duplicates) COPYed in
     one transaction; the commit only joins their lines with the timestamps and forwards bytes."""
-    now = timezone.now().isoformat()
-    suffix = f"\t{now}\t{now}\n"
+    now = timezone.now()
 
     def chunks():
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
-            yield (suffix.join(r.line for r in part) + suffix).encode(), Counter(r.org_id for r in part)
+            yield _with_timestamps([r.line for r in part], now), Counter(r.org_id for r in part)
 
     return person_bulk_load(actor=actor, chunks=chunks(), source=source, audit=audit)
 

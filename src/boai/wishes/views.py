@@ -13,6 +13,7 @@ from boai.core.views_base import (
     ExportPage,
     ListPage,
     ObjectActionPage,
+    OneTimeLinkPage,
     ScopedObjectMixin,
     ServiceFormPage,
 )
@@ -99,7 +100,7 @@ class WishDetailPage(DetailPage):
             open_claim=selectors.open_claim(wish), timeline=selectors.timeline(wish),
             can_add=user.has_perm("relief.add"), can_change=user.has_perm("relief.change"),
             can_review=user.has_perm("relief.approve") and user.pk not in {wish.created_by_id, wish.submitted_by_id},
-            confirm_link=self.request.session.pop(f"wishes_link_{wish.pk}", None),
+            confirm_link=self.request.session.pop(ConfirmLinkPage.session_key.format(pk=wish.pk), None),
             open_statuses=OPEN_CLAIM, S=WishStatus,
         )
         if ctx["confirm_link"]:
@@ -210,20 +211,14 @@ class RecordConfirmationPage(ActionPage):
     service = services.wish_confirm
 
 
-class ConfirmLinkPage(ActionPage):
+class ConfirmLinkPage(OneTimeLinkPage, ActionPage):
     action = "add"
     title = _("Confirmation link for the beneficiary")
     submit_label = _("Create a new link")
     success_message = _("Show the QR code to the beneficiary or send them the link. It works once.")
-
-    def perform(self, form):
-        from django.urls import reverse
-
-        wish = self.get_object()
-        token = services.confirm_link_issue(actor=self.request.user, wish=wish)
-        url = self.request.build_absolute_uri(reverse("wishes:public-confirm", args=[token]))
-        self.request.session[f"wishes_link_{wish.pk}"] = url
-        return wish
+    service = services.confirm_link_issue
+    link_route = "wishes:public-confirm"
+    session_key = "wishes_link_{pk}"
 
 
 class StaffPhoto(ScopedObjectMixin, View):

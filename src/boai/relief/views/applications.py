@@ -19,6 +19,7 @@ from boai.core.views_base import (
     ExportPage,
     ListPage,
     ObjectActionPage,
+    OneTimeLinkPage,
     ScopedObjectMixin,
     ServiceFormPage,
 )
@@ -274,7 +275,7 @@ class ApplicationDetailPage(DetailPage):
         not_own = uid not in {app.raised_by_id, app.verified_by_id}
         S = ApplicationStatus
         disbursement = Disbursement.objects.filter(application=app).first()
-        link = self.request.session.pop(f"relief_ack_link_{app.pk}", None)
+        link = self.request.session.pop(AckLinkPage.session_key.format(pk=app.pk), None)
         ctx = super().get_context_data(
             S=S, steps=app.steps.select_related("actor").all(), disbursement=disbursement,
             household_url=household_link(app.household),
@@ -390,18 +391,14 @@ class AcknowledgePage(ActionPage):
         return app
 
 
-class AckLinkPage(ActionPage):
+class AckLinkPage(OneTimeLinkPage, ActionPage):
     permission = "relief.disburse"
     title = _("Signing link for the household")
     submit_label = _("Create the signing link")
     success_message = _("Show the QR code to the household or send them the link. It works once.")
-
-    def perform(self, form):
-        app = self.get_object()
-        token = services.ack_link_issue(actor=self.request.user, application=app)
-        url = self.request.build_absolute_uri(reverse("relief_public:sign", args=[token]))
-        self.request.session[f"relief_ack_link_{app.pk}"] = url
-        return app
+    service = services.ack_link_issue
+    link_route = "relief_public:sign"
+    session_key = "relief_ack_link_{pk}"
 
 
 class AckFile(ScopedObjectMixin, View):
